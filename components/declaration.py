@@ -1,0 +1,680 @@
+"""The pair declaration: one validated model that both stacks, the policy pack and the CLI are built from.
+
+Shared settings live in one file (`pair.yaml` by default); each stack's `Pulumi.<stack>.yaml` says only what
+differs: its role, its region, the peer stack and per-region facts (certificate ARN, numbers registered by
+hand). Because both halves are needed to validate either one (same region? replicas where?), the loader reads
+the peer's stack file from the same directory. Validation is pure: no network calls, no Pulumi engine.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from components import budgets
+from components.regions import ALL_REGIONS, Service, offers
+
+CONFIG_NAMESPACE = "regionpair"
+DEFAULT_DECLARATION_FILE = "pair.yaml"
+
+
+class DeclarationError(Exception):
+    """A bad pair declaration: `key` names the setting (as the user writes it), `message` says the fix."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.message = message
+
+
+# --------------------------------------------------------------------------------------------- vocabularies
+class Role(StrEnum):
+    """Which half of the pair a stack deploys."""
+
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+
+    @property
+    def peer(self) -> Role:
+        """The other half."""
+        return Role.SECONDARY if self is Role.PRIMARY else Role.PRIMARY
+
+
+class AppState(StrEnum):
+    """Seed 001's application state, kept in the app-state global table."""
+
+    ACTIVE = "active"
+    FENCED = "fenced"
+    FAILOVER = "failover"
+
+
+class Strategy(StrEnum):
+    """Seed 000's two architectures for messaging."""
+
+    WARM_STANDBY = "warm-standby"
+    ACTIVE_ACTIVE = "active-active"
+
+
+class DkimMode(StrEnum):
+    """How the secondary region signs mail for a domain."""
+
+    PER_REGION = "per-region"  # Easy DKIM in each region, three CNAMEs per region.
+    DEED = "deed"  # Deterministic Easy DKIM: the secondary's identity replicates the primary's key.
+
+
+class RoutingMode(StrEnum):
+    """How the API's public name picks a region."""
+
+    FAILOVER = "failover"  # STOP: PRIMARY/SECONDARY records, health check on an alarm in the standby region.
+    LATENCY = "latency"  # active-active: latency records, one endpoint health check per region.
+
+
+class NumberType(StrEnum):
+    """Origination identity types of AWS End User Messaging SMS."""
+
+    SHORT_CODE = "SHORT_CODE"
+    TOLL_FREE = "TOLL_FREE"
+    TEN_DLC = "TEN_DLC"
+    LONG_CODE = "LONG_CODE"
+    SIMULATOR = "SIMULATOR"
+
+    @property
+    def requestable(self) -> bool:
+        """Whether `RequestPhoneNumber` can create it (short codes are leased through a support case)."""
+        return self is not NumberType.SHORT_CODE
+
+
+class EventDestinationKind(StrEnum):
+    """Where SES configuration-set events go."""
+
+    SNS = "sns"
+    FIREHOSE = "firehose"
+
+
+class MissingData(StrEnum):
+    """CloudWatch `TreatMissingData` values."""
+
+    IGNORE = "ignore"
+    MISSING = "missing"
+    BREACHING = "breaching"
+    NOT_BREACHING = "notBreaching"
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+_DOMAIN_RE = re.compile(r"^(?=.{1,253}$)(?!-)([a-z0-9-]{1,63}(?<!-)\.)+[a-z]{2,63}$")
+_NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")
+_ZONE_ID_RE = re.compile(r"^Z[A-Z0-9]{5,31}$")
+_ACM_ARN_RE = re.compile(r"^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate/[A-Za-z0-9-]+$")
+_SMS_ARN_RE = re.compile(r"^arn:aws[a-z-]*:sms-voice:([a-z0-9-]+):\d{12}:(phone-number|sender-id)/.+$")
+_E164_RE = re.compile(r"^\+[1-9]\d{4,14}$")
+_COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+_DYNAMO_TYPES = ("S", "N", "B")
+_RUNTIMES = ("python3.11", "python3.12", "python3.13")
+
+ResourceName = Annotated[str, StringConstraints(pattern=_NAME_RE.pattern)]
+Country = Annotated[str, StringConstraints(pattern=_COUNTRY_RE.pattern)]
+
+
+class _Model(BaseModel):
+    """Strict base: camelCase keys as users write YAML, unknown keys rejected (typos name the key)."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True, use_enum_values=False
+    )
+
+
+def _check_domain(value: str) -> str:
+    value = value.strip().lower().rstrip(".")
+    if not _DOMAIN_RE.match(value):
+        raise ValueError(f"{value!r} is not a valid domain name; write a DNS name such as mail.example.com")
+    return value
+
+
+# ---------------------------------------------------------------------------------------- shared sections
+class Objectives(_Model):
+    """Recovery objectives the declared settings must be able to meet."""
+
+    rto_seconds: int = Field(300, ge=10, le=86_400)
+    """Maximum time from a regional failure (or the decision to fail over) to traffic served by the peer."""
+    rpo_minutes: int = Field(15, ge=1, le=1_440)
+    """Maximum window of data that may be lost: replication lag allowed at the moment of failover."""
+
+
+class Dns(_Model):
+    """The public hosted zone that carries DKIM, MAIL FROM, DMARC and the API's failover name."""
+
+    hosted_zone_id: str
+    """Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ."""
+    zone_name: str
+    """The zone's apex domain, e.g. example.com."""
+
+    @field_validator("hosted_zone_id")
+    @classmethod
+    def _zone_id(cls, v: str) -> str:
+        if not _ZONE_ID_RE.match(v):
+            raise ValueError(f"{v!r} is not a Route 53 hosted zone id; copy it from `aws route53 list-hosted-zones`")
+        return v
+
+    _zone_name = field_validator("zone_name")(classmethod(lambda cls, v: _check_domain(v)))
+
+
+class ConfigurationSet(_Model):
+    """An SES configuration set created with the same name in both regions."""
+
+    name: ResourceName
+    events: list[
+        Literal[
+            "SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "OPEN", "CLICK", "RENDERING_FAILURE",
+            "DELIVERY_DELAY", "SUBSCRIPTION",
+        ]
+    ] = Field(default_factory=lambda: ["SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "DELIVERY_DELAY"])
+    """Event types published to the destination."""
+    destination: EventDestinationKind = EventDestinationKind.SNS
+    """`sns` (a topic per region) or `firehose` (a delivery stream per region into the replicated events bucket)."""
+
+
+class Email(_Model):
+    """SES sending domains, verified and DKIM-signed in both regions."""
+
+    domains: list[str] = Field(min_length=1)
+    """Sending domains; each must sit inside `dns.zoneName`."""
+    dkim_mode: DkimMode = DkimMode.PER_REGION
+    mail_from_subdomain: str = "bounce"
+    """Custom MAIL FROM is `<mailFromSubdomain>.<domain>` with an MX and SPF record per region."""
+    dmarc_policy: str = "v=DMARC1; p=quarantine"
+    """The `_dmarc` TXT value, published once per domain by the primary."""
+    configuration_sets: list[ConfigurationSet] = Field(default_factory=list)
+    multi_region_endpoint: bool = False
+    """Declare an SES multi-region endpoint (active-active sending over the two regions) in the primary."""
+
+    @field_validator("domains")
+    @classmethod
+    def _domains(cls, v: list[str]) -> list[str]:
+        out = [_check_domain(d) for d in v]
+        if len(set(out)) != len(out):
+            raise ValueError("a domain is listed twice; list each sending domain once")
+        return out
+
+    @field_validator("mail_from_subdomain")
+    @classmethod
+    def _mail_from(cls, v: str) -> str:
+        if not re.match(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", v):
+            raise ValueError(f"{v!r} is not a DNS label; use a single label such as bounce")
+        return v
+
+
+class SmsCountry(_Model):
+    """What each region must be able to send to one country."""
+
+    minimum_numbers: int = Field(2, ge=1, le=100)
+    """Origination numbers each region needs for this country (seed 000: at least two, for carrier issues)."""
+    failover_volume_mps: float = Field(0, ge=0)
+    """Messages per second the standby must sustain for this country alone after a failover."""
+
+
+class NumberRequest(_Model):
+    """Numbers the program requests with `RequestPhoneNumber`, in each region."""
+
+    country: Country
+    type: NumberType
+    count: int = Field(1, ge=1, le=50)
+    message_type: Literal["TRANSACTIONAL", "PROMOTIONAL"] = "TRANSACTIONAL"
+    capabilities: list[Literal["SMS", "VOICE", "MMS"]] = Field(default_factory=lambda: ["SMS"])
+    registration_id: str | None = None
+    """10DLC and US toll-free numbers need an approved registration before they can be requested."""
+
+    @model_validator(mode="after")
+    def _requestable(self) -> NumberRequest:
+        if not self.type.requestable:
+            raise ValueError(
+                f"{self.type.value} numbers cannot be requested by API; lease them by hand and declare them "
+                "under regionpair:existingNumbers in each stack file"
+            )
+        return self
+
+
+class SenderId(_Model):
+    """An alphanumeric sender ID registered in both regions."""
+
+    country: Country
+    sender_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,11}$")]
+
+
+class Sms(_Model):
+    """AWS End User Messaging SMS origination identities (the SMS half of what seed 000 called Pinpoint)."""
+
+    countries: dict[Country, SmsCountry] = Field(default_factory=dict)
+    numbers: list[NumberRequest] = Field(default_factory=list)
+    sender_ids: list[SenderId] = Field(default_factory=list)
+    opt_out_list: ResourceName = "default-opt-outs"
+    deletion_protection: bool = True
+
+
+class Bucket(_Model):
+    """A bucket pair: one bucket per region, replicated primary -> secondary (and back, optionally)."""
+
+    name: ResourceName
+    replication_time_control: bool = True
+    """S3 RTC: 99.99% of objects within 15 minutes, with replication metrics. Needed for an RPO <= 15 min."""
+    reverse_replication: bool = True
+    """Replicate secondary -> primary too, so objects written during a failover are there after failback."""
+    replicate_delete_markers: bool = True
+    prefix: str = ""
+    """Replicate only keys under this prefix (empty: every object)."""
+
+
+class KeyAttribute(_Model):
+    """A DynamoDB key attribute."""
+
+    name: Annotated[str, StringConstraints(min_length=1, max_length=255)]
+    type: Literal["S", "N", "B"] = "S"
+
+
+class Table(_Model):
+    """A DynamoDB global table (version 2019.11.21) with a replica in the peer region."""
+
+    name: ResourceName
+    hash_key: KeyAttribute | None = None
+    range_key: KeyAttribute | None = None
+    point_in_time_recovery: bool = True
+    deletion_protection: bool = True
+
+    @model_validator(mode="after")
+    def _keys(self) -> Table:
+        if self.hash_key is None:
+            raise ValueError("a global table needs a key schema; add hashKey: {name: pk, type: S}")
+        if self.range_key is not None and self.range_key.name == self.hash_key.name:
+            raise ValueError("rangeKey must differ from hashKey")
+        return self
+
+
+class LambdaSettings(_Model):
+    """The regional API's function; the same code and settings in both regions."""
+
+    runtime: str = "python3.12"
+    memory_mb: int = Field(256, ge=128, le=10_240)
+    timeout_seconds: int = Field(10, ge=1, le=29)
+    """At most 29 s: API Gateway's integration timeout."""
+
+    @field_validator("runtime")
+    @classmethod
+    def _runtime(cls, v: str) -> str:
+        if v not in _RUNTIMES:
+            raise ValueError(f"{v!r} is not a supported runtime; use one of {', '.join(_RUNTIMES)}")
+        return v
+
+
+class Api(_Model):
+    """A regional API Gateway REST API + Lambda in each region, behind one custom domain."""
+
+    domain_name: str
+    """Public name of the API, e.g. api.example.com; the same custom domain exists in both regions."""
+    stage_name: ResourceName = "prod"
+    lambda_: LambdaSettings = Field(default_factory=LambdaSettings, alias="lambda")
+
+    _domain = field_validator("domain_name")(classmethod(lambda cls, v: _check_domain(v)))
+
+
+class StopSettings(_Model):
+    """STOP (seed 003): the alarm in the standby region that an operator flips by publishing a metric."""
+
+    namespace: str = "StopPattern"
+    metric_name: str = "FailoverToSecondary"
+    period_seconds: int = 60
+    """Standard resolution only (Route 53 needs it): 60 s or a multiple of 60."""
+    evaluation_periods: int = Field(1, ge=1, le=10)
+    treat_missing_data: MissingData = MissingData.IGNORE
+    """`ignore` keeps the alarm latched in its last state: failback must publish 0 (seed 003)."""
+
+    @field_validator("period_seconds")
+    @classmethod
+    def _standard(cls, v: int) -> int:
+        if v < 60 or v % 60:
+            raise ValueError(
+                "Route 53 health checks need a standard-resolution alarm; use 60 seconds or a multiple"
+            )
+        return v
+
+
+class LatencySettings(_Model):
+    """Active-active: latency records, an HTTPS health check per regional endpoint."""
+
+    request_interval_seconds: Literal[10, 30] = 30
+    failure_threshold: int = Field(3, ge=1, le=10)
+    health_path: str = "/health"
+
+
+class Routing(_Model):
+    """How the API's public name is routed between the regions."""
+
+    mode: RoutingMode = RoutingMode.FAILOVER
+    stop: StopSettings = Field(default_factory=StopSettings)
+    latency: LatencySettings = Field(default_factory=LatencySettings)
+
+
+class AppStateSettings(_Model):
+    """Seed 001's application state item, in a dedicated global table."""
+
+    table: ResourceName = "app-state"
+    initial_state: AppState = AppState.ACTIVE
+    app_id: str = "default"
+    """The item's key: one item per application sharing the pair."""
+
+
+class SharedDeclaration(_Model):
+    """Everything both halves share: the content of `pair.yaml`."""
+
+    name: ResourceName
+    """Short prefix for every physical name (lowercase, 3-32 characters)."""
+    strategy: Strategy = Strategy.WARM_STANDBY
+    objectives: Objectives = Field(default_factory=Objectives)
+    dns: Dns
+    email: Email | None = None
+    sms: Sms | None = None
+    buckets: list[Bucket] = Field(default_factory=list)
+    tables: list[Table] = Field(default_factory=list)
+    api: Api | None = None
+    routing: Routing = Field(default_factory=Routing)
+    app_state: AppStateSettings | None = Field(default_factory=AppStateSettings)
+    signals: dict[str, Any] | None = None
+    """Failover signals (alarms); their schema lives in `components/signals.py`."""
+    cdn: dict[str, Any] | None = None
+    """Read path through CloudFront origin failover; schema in `components/cdn.py`."""
+    tags: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> SharedDeclaration:
+        for kind, items in (("buckets", self.buckets), ("tables", self.tables)):
+            names = [i.name for i in items]
+            if len(set(names)) != len(names):
+                raise ValueError(f"two {kind} share a name; names must be unique")
+        if self.app_state and self.app_state.table in {t.name for t in self.tables}:
+            raise ValueError("appState.table must not reuse a name from tables")
+        return self
+
+
+# ---------------------------------------------------------------------------------------- per-stack halves
+class ExistingNumber(_Model):
+    """A number registered by hand (10DLC campaign, short code) that the stack references and counts."""
+
+    arn: str
+    country: Country
+    type: NumberType
+    number: str | None = None
+
+    @field_validator("arn")
+    @classmethod
+    def _arn(cls, v: str) -> str:
+        if not _SMS_ARN_RE.match(v):
+            raise ValueError(
+                f"{v!r} is not an End User Messaging phone-number or sender-id ARN "
+                "(arn:aws:sms-voice:<region>:<account>:phone-number/<id>)"
+            )
+        return v
+
+    @field_validator("number")
+    @classmethod
+    def _e164(cls, v: str | None) -> str | None:
+        if v is not None and not _E164_RE.match(v) and not v.isdigit():
+            raise ValueError(f"{v!r} is neither an E.164 number (+15555550100) nor a short code")
+        return v
+
+
+class Half(_Model):
+    """One stack's settings: what its `Pulumi.<stack>.yaml` says under the `regionpair:` namespace."""
+
+    role: Role
+    region: str
+    peer_stack: str
+    """The other stack's name (`secondary`) or fully qualified name (`org/project/secondary`)."""
+    certificate_arn: str | None = None
+    """ACM certificate for `api.domainName` in this stack's region."""
+    existing_numbers: list[ExistingNumber] = Field(default_factory=list)
+    declaration: str = DEFAULT_DECLARATION_FILE
+    """Path of the shared declaration, relative to the project directory."""
+
+    @field_validator("region")
+    @classmethod
+    def _region(cls, v: str) -> str:
+        if v not in ALL_REGIONS:
+            raise ValueError(f"{v!r} is not an AWS commercial region this project knows (e.g. us-east-1)")
+        return v
+
+    @property
+    def peer_stack_short(self) -> str:
+        """The peer's stack name without organisation and project."""
+        return self.peer_stack.rsplit("/", 1)[-1]
+
+
+# ------------------------------------------------------------------------------------------------ the pair
+class Pair(BaseModel):
+    """The whole validated pair, identical whichever stack loads it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    shared: SharedDeclaration
+    primary: Half
+    secondary: Half
+    this_role: Role
+
+    @property
+    def this(self) -> Half:
+        """The half this stack deploys."""
+        return self.primary if self.this_role is Role.PRIMARY else self.secondary
+
+    @property
+    def peer(self) -> Half:
+        """The other half."""
+        return self.secondary if self.this_role is Role.PRIMARY else self.primary
+
+    def half(self, role: Role) -> Half:
+        """The half of `role`."""
+        return self.primary if role is Role.PRIMARY else self.secondary
+
+    def physical_name(self, suffix: str, role: Role | None = None) -> str:
+        """Deterministic physical name `<pair>-<suffix>[-<region>]`: both stacks can compute the peer's names."""
+        if role is None:
+            return f"{self.shared.name}-{suffix}"
+        return f"{self.shared.name}-{suffix}-{self.half(role).region}"
+
+    def numbers_per_country(self, role: Role) -> dict[str, int]:
+        """Origination numbers the region of `role` will hold, per country (requested + registered by hand)."""
+        counts: dict[str, int] = {}
+        if self.shared.sms:
+            for req in self.shared.sms.numbers:
+                counts[req.country] = counts.get(req.country, 0) + req.count
+        for num in self.half(role).existing_numbers:
+            if num.type is not NumberType.SIMULATOR:
+                counts[num.country] = counts.get(num.country, 0) + 1
+        return counts
+
+
+# ------------------------------------------------------------------------------------------------- loading
+def _key_of(prefix: str, loc: tuple[Any, ...]) -> str:
+    key = prefix
+    for part in loc:
+        if isinstance(part, int):
+            key += f"[{part}]"
+        else:
+            key += f".{part}" if key else str(part)
+    return key
+
+
+def _first_error(prefix: str, err: ValidationError) -> DeclarationError:
+    first = err.errors()[0]
+    loc = tuple(p for p in first["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    msg = first["msg"].removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden":
+        msg = "unknown key; check its spelling against docs/configuration.md"
+    elif first["type"] == "missing":
+        msg = "required key is missing; see docs/configuration.md for an example"
+    elif first["type"] in {"enum", "literal_error"}:
+        msg = msg[0].lower() + msg[1:]
+    return DeclarationError(_key_of(prefix, loc), msg)
+
+
+def _half_from_stack_config(stack_config: dict[str, Any], where: str) -> Half:
+    prefix = f"{CONFIG_NAMESPACE}:"
+    ours = {k[len(prefix) :]: v for k, v in stack_config.items() if k.startswith(prefix)}
+    try:
+        return Half.model_validate(ours)
+    except ValidationError as err:
+        e = _first_error("", err)
+        raise DeclarationError(f"{where} {prefix}{e.key}", e.message) from None
+
+
+def read_stack_file(project_dir: Path, stack: str) -> dict[str, Any]:
+    """Read `Pulumi.<stack>.yaml`'s plain config (secure values are never needed for the peer's half)."""
+    path = project_dir / f"Pulumi.{stack}.yaml"
+    if not path.exists():
+        raise DeclarationError(
+            f"{CONFIG_NAMESPACE}:peerStack",
+            f"no stack file {path.name} in {project_dir}; create it with the peer's role and region "
+            "(see docs/configuration.md)",
+        )
+    try:
+        data = yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise DeclarationError(path.name, f"is not valid YAML ({exc.__class__.__name__}); fix its syntax") from None
+    return dict(data.get("config") or {})
+
+
+def load_pair(project_dir: Path, this_stack_config: dict[str, Any], this_stack: str) -> Pair:
+    """Build and validate the whole pair from this stack's config, the peer's stack file and the shared file.
+
+    `this_stack_config` uses the fully qualified keys of a stack file (`regionpair:role`, `aws:region`, ...).
+    Raises `DeclarationError` naming the offending key; never touches the network.
+    """
+    this = _half_from_stack_config(this_stack_config, f"Pulumi.{this_stack}.yaml")
+    peer_cfg = read_stack_file(project_dir, this.peer_stack_short)
+    peer = _half_from_stack_config(peer_cfg, f"Pulumi.{this.peer_stack_short}.yaml")
+    aws_region = this_stack_config.get("aws:region")
+    if aws_region and aws_region != this.region:
+        raise DeclarationError(
+            f"Pulumi.{this_stack}.yaml aws:region",
+            f"is {aws_region} but regionpair:region is {this.region}; set both to the same region",
+        )
+
+    decl_path = project_dir / this.declaration
+    if not decl_path.exists():
+        raise DeclarationError(f"{CONFIG_NAMESPACE}:declaration", f"file {decl_path} does not exist")
+    try:
+        raw = yaml.safe_load(decl_path.read_text()) or {}
+    except yaml.YAMLError as exc:
+        raise DeclarationError(decl_path.name, f"is not valid YAML ({exc.__class__.__name__}); fix its syntax") from None
+    if not isinstance(raw, dict):
+        raise DeclarationError(decl_path.name, "must be a mapping of keys (name, dns, email, ...)")
+    try:
+        shared = SharedDeclaration.model_validate(raw)
+    except ValidationError as err:
+        e = _first_error("", err)
+        raise DeclarationError(f"{decl_path.name} {e.key}", e.message) from None
+
+    if this.role is peer.role:
+        raise DeclarationError(
+            f"Pulumi.{this.peer_stack_short}.yaml {CONFIG_NAMESPACE}:role",
+            f"both stacks say role {this.role.value}; one must be primary and the other secondary",
+        )
+    primary, secondary = (this, peer) if this.role is Role.PRIMARY else (peer, this)
+    pair = Pair(shared=shared, primary=primary, secondary=secondary, this_role=this.role)
+    validate_pair(pair, decl_path.name)
+    return pair
+
+
+def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None:
+    """Cross-field rules that need both halves; raises `DeclarationError`."""
+    s = pair.shared
+    stack_key = {r: f"Pulumi.{pair.half(r.peer).peer_stack_short}.yaml {CONFIG_NAMESPACE}" for r in Role}
+    if pair.primary.region == pair.secondary.region:
+        raise DeclarationError(
+            f"{stack_key[Role.SECONDARY]}:region",
+            f"primary and secondary are both in {pair.primary.region}; put the secondary in another region",
+        )
+    for role in Role:
+        half = pair.half(role)
+        needs = [(Service.CORE, "the pair")]
+        if s.email:
+            needs.append((Service.SES, "email (SES)"))
+        if s.sms and (s.sms.numbers or s.sms.countries or half.existing_numbers):
+            needs.append((Service.SMS, "sms (End User Messaging SMS)"))
+        for service, what in needs:
+            if not offers(service, half.region):
+                raise DeclarationError(
+                    f"{stack_key[role]}:region",
+                    f"{what} is not offered in {half.region}; choose a region where it is "
+                    "(components/regions.py lists them)",
+                )
+        for i, num in enumerate(half.existing_numbers):
+            m = _SMS_ARN_RE.match(num.arn)
+            if m and m.group(1) != half.region:
+                raise DeclarationError(
+                    f"{stack_key[role]}:existingNumbers[{i}].arn",
+                    f"is in {m.group(1)} but this stack deploys {half.region}; numbers are per region",
+                )
+        if s.api and half.certificate_arn is None:
+            raise DeclarationError(
+                f"{stack_key[role]}:certificateArn",
+                f"missing: the API's custom domain needs an ACM certificate for {s.api.domain_name} in {half.region}",
+            )
+        if half.certificate_arn is not None:
+            m = _ACM_ARN_RE.match(half.certificate_arn)
+            if not m:
+                raise DeclarationError(f"{stack_key[role]}:certificateArn", "is not an ACM certificate ARN")
+            if m.group(1) != half.region:
+                raise DeclarationError(
+                    f"{stack_key[role]}:certificateArn",
+                    f"is in {m.group(1)}; a regional API needs a certificate in {half.region}",
+                )
+    for i, domain in enumerate(s.email.domains if s.email else []):
+        if domain != s.dns.zone_name and not domain.endswith("." + s.dns.zone_name):
+            raise DeclarationError(
+                f"{decl_name} email.domains[{i}]",
+                f"{domain} is not inside the hosted zone {s.dns.zone_name}; DKIM records could not be created",
+            )
+    if s.api and not (s.api.domain_name.endswith("." + s.dns.zone_name)):
+        raise DeclarationError(
+            f"{decl_name} api.domainName", f"{s.api.domain_name} is not inside the hosted zone {s.dns.zone_name}"
+        )
+    if s.sms:
+        for role in Role:
+            have = pair.numbers_per_country(role)
+            for country, need in s.sms.countries.items():
+                if have.get(country, 0) < need.minimum_numbers:
+                    raise DeclarationError(
+                        f"{decl_name} sms.countries.{country}.minimumNumbers",
+                        f"{pair.half(role).region} would hold {have.get(country, 0)} origination number(s) for "
+                        f"{country}, fewer than {need.minimum_numbers}; add sms.numbers or existingNumbers",
+                    )
+    rto = budgets.worst_case_rto(s.routing)
+    if rto.seconds > s.objectives.rto_seconds:
+        raise DeclarationError(
+            f"{decl_name} objectives.rtoSeconds",
+            f"the declared routing cannot meet {s.objectives.rto_seconds} s: {rto.arithmetic}; "
+            "shorten routing periods or raise the objective",
+        )
+    rpo = budgets.worst_case_rpo(s.buckets, s.tables)
+    if rpo.minutes is not None and rpo.minutes > s.objectives.rpo_minutes:
+        raise DeclarationError(
+            f"{decl_name} objectives.rpoMinutes",
+            f"the declared replication cannot meet {s.objectives.rpo_minutes} min: {rpo.arithmetic}",
+        )
+    if rpo.minutes is None and (s.buckets or s.tables):
+        raise DeclarationError(
+            f"{decl_name} objectives.rpoMinutes",
+            f"no bound on replication lag: {rpo.arithmetic}; set replicationTimeControl: true on those buckets",
+        )
+

@@ -1,0 +1,195 @@
+"""Pulumi `Mocks` that answer registrations with the computed outputs AWS would return.
+
+Computed values follow AWS's documented formats (ARNs, DKIM tokens, API Gateway regional domain names and
+their hosted zone ids, CloudFront's zone id) and are deterministic, so assertions can name them. In preview
+mode nothing is computed: values a provider would only know after create stay unknown, as in `pulumi preview`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from pulumi.runtime import mocks as pmocks
+
+ACCOUNT_ID = "123456789012"
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
+
+# API Gateway regional endpoints' Route 53 hosted zone ids (AWS General Reference, API Gateway endpoints).
+APIGW_REGIONAL_ZONE_IDS = {
+    "us-east-1": "Z1UJRXOUMOOFQ8",
+    "us-east-2": "ZOJJZC49E0EPZ",
+    "us-west-1": "Z2MUQ32089INYE",
+    "us-west-2": "Z2OJLYMUO9EFXC",
+    "eu-west-1": "ZLY8HYME6SFDD",
+    "eu-west-2": "ZJ5UAJN8Y3Z2Q",
+    "eu-central-1": "Z1U9ULNL0V5AJ3",
+    "ap-southeast-1": "ZL327KTPIQFUL",
+    "ap-southeast-2": "Z2RPCDW04V8134",
+    "ap-northeast-1": "Z1YSHQZHG15GKL",
+    "ca-central-1": "Z19DQILCV0OWEC",
+}
+CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
+
+
+def _hex(*parts: str, n: int = 32) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:n]
+
+
+def _service_of(token: str) -> str:
+    module = token.split(":")[1].split("/")[0]
+    return {
+        "sesv2": "ses",
+        "lambda": "lambda",
+        "cloudwatch": "cloudwatch",
+        "pinpoint": "sms-voice",
+        "dynamodb": "dynamodb",
+        "apigateway": "apigateway",
+        "sns": "sns",
+        "kinesis": "firehose",
+        "iam": "iam",
+        "route53": "route53",
+        "cloudfront": "cloudfront",
+    }.get(module, module)
+
+
+class CloudMocks(pmocks.Mocks):
+    """Answers every registration with inputs plus realistic computed outputs; serves StackReferences."""
+
+    def __init__(
+        self, peer_outputs: dict[str, dict[str, Any]] | None = None, *, preview: bool = False,
+        default_region: str = "us-east-1",
+    ) -> None:
+        self.peer_outputs = peer_outputs or {}
+        self.preview = preview
+        self.default_region = default_region
+        self.registered: list[pmocks.MockResourceArgs] = []
+
+    # ------------------------------------------------------------------------------------------ invokes
+    def call(self, args: pmocks.MockCallArgs) -> Any:
+        """Answer provider functions the program may call."""
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": ACCOUNT_ID, "arn": f"arn:aws:iam::{ACCOUNT_ID}:user/ci", "userId": "AIDAEXAMPLE"}
+        if args.token == "aws:index/getPartition:getPartition":
+            return {"partition": "aws", "dnsSuffix": "amazonaws.com"}
+        if args.token == "aws:index/getRegion:getRegion":
+            region = args.args.get("region") or self.default_region
+            return {"name": region, "region": region}
+        raise NotImplementedError(f"no mock for invoke {args.token}; avoid invokes the engine cannot preview")
+
+    # ------------------------------------------------------------------------------------------ resources
+    def new_resource(self, args: pmocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        """Return an id and the state AWS would report after create."""
+        self.registered.append(args)
+        inputs = dict(args.inputs)
+        if args.typ == STACK_REFERENCE:
+            name = str(inputs.get("name", args.name))
+            short = name.rsplit("/", 1)[-1]
+            outputs = self.peer_outputs.get(name, self.peer_outputs.get(short, {}))
+            return name, {"name": name, "outputs": outputs, "secretOutputNames": []}
+        if self.preview or not args.custom:
+            return (None if self.preview else f"{args.name}-component"), inputs
+        computed = self._computed(args.typ, args.name, inputs)
+        rid = computed.pop("__id", None) or f"{args.name}-{_hex(args.typ, args.name, n=8)}"
+        return rid, {**inputs, **computed}
+
+    def _computed(self, typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        region = inputs.get("region") or self.default_region
+        service = _service_of(typ)
+        out: dict[str, Any] = {"region": region} if "region" in inputs else {}
+        kind = typ.split(":")[-1]
+
+        if typ == "aws:sesv2/emailIdentity:EmailIdentity":
+            ident = inputs["emailIdentity"]
+            out["arn"] = f"arn:aws:ses:{region}:{ACCOUNT_ID}:identity/{ident}"
+            out["identityType"] = "DOMAIN" if "@" not in ident else "EMAIL_ADDRESS"
+            out["verifiedForSendingStatus"] = False
+            out["dkimSigningAttributes"] = {
+                **(inputs.get("dkimSigningAttributes") or {}),
+                "tokens": [_hex(region, ident, str(i)) for i in range(3)],
+                "status": "PENDING",
+                "signingAttributesOrigin": "AWS_SES",
+                "currentSigningKeyLength": "RSA_2048_BIT",
+            }
+            out["__id"] = ident
+        elif typ == "aws:s3/bucket:Bucket":
+            bucket = inputs.get("bucket") or f"{name}-{_hex(name, n=7)}"
+            out.update(
+                bucket=bucket,
+                arn=f"arn:aws:s3:::{bucket}",
+                bucketDomainName=f"{bucket}.s3.amazonaws.com",
+                bucketRegionalDomainName=f"{bucket}.s3.{region}.amazonaws.com",
+                __id=bucket,
+            )
+        elif typ == "aws:dynamodb/table:Table":
+            tname = inputs.get("name", name)
+            arn = f"arn:aws:dynamodb:{region}:{ACCOUNT_ID}:table/{tname}"
+            out.update(arn=arn, __id=tname)
+            if inputs.get("streamEnabled"):
+                out["streamLabel"] = "2026-11-24T00:00:00.000"
+                out["streamArn"] = f"{arn}/stream/2026-11-24T00:00:00.000"
+            out["replicas"] = [
+                {**r, "arn": f"arn:aws:dynamodb:{r['regionName']}:{ACCOUNT_ID}:table/{tname}"}
+                for r in inputs.get("replicas") or []
+            ]
+        elif typ == "aws:apigateway/domainName:DomainName":
+            out.update(
+                regionalDomainName=f"d-{_hex(region, name, n=10)}.execute-api.{region}.amazonaws.com",
+                regionalZoneId=APIGW_REGIONAL_ZONE_IDS.get(region, "Z1UJRXOUMOOFQ8"),
+                arn=f"arn:aws:apigateway:{region}::/domainnames/{inputs.get('domainName')}",
+                __id=inputs.get("domainName"),
+            )
+        elif typ == "aws:apigateway/restApi:RestApi":
+            api_id = _hex(name, region, n=10)
+            out.update(
+                rootResourceId=_hex(name, "root", n=10),
+                executionArn=f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{api_id}",
+                arn=f"arn:aws:apigateway:{region}::/restapis/{api_id}",
+                __id=api_id,
+            )
+        elif typ == "aws:lambda/function:Function":
+            fname = inputs.get("name", name)
+            arn = f"arn:aws:lambda:{region}:{ACCOUNT_ID}:function:{fname}"
+            out.update(
+                arn=arn, qualifiedArn=f"{arn}:1", version="1",
+                invokeArn=f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations",
+            )  # fmt: skip
+        elif typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
+            aname = inputs.get("name", name)
+            out.update(arn=f"arn:aws:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{aname}", __id=aname)
+        elif typ == "aws:cloudwatch/compositeAlarm:CompositeAlarm":
+            aname = inputs.get("alarmName", name)
+            out.update(arn=f"arn:aws:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{aname}", __id=aname)
+        elif typ == "aws:route53/healthCheck:HealthCheck":
+            hc = f"{_hex(name, n=8)}-{_hex(name, 'a', n=4)}-{_hex(name, 'b', n=4)}-{_hex(name, 'c', n=4)}-{_hex(name, 'd', n=12)}"
+            out.update(arn=f"arn:aws:route53:::healthcheck/{hc}", __id=hc)
+        elif typ == "aws:route53/record:Record":
+            out.update(fqdn=inputs.get("name"))
+        elif typ == "aws:iam/role:Role":
+            rname = inputs.get("name", name)
+            out.update(arn=f"arn:aws:iam::{ACCOUNT_ID}:role/{rname}", uniqueId=f"AROA{_hex(name, n=17).upper()}", __id=rname)
+        elif typ == "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber":
+            pid = f"phone-{_hex(name, region)}"
+            digits = str(int(_hex(name, region, n=8), 16))[-7:].rjust(7, "0")
+            out.update(
+                arn=f"arn:aws:sms-voice:{region}:{ACCOUNT_ID}:phone-number/{pid}",
+                phoneNumber=f"+1888{digits}", monthlyLeasingPrice="2.00", __id=pid,
+            )  # fmt: skip
+        elif typ == "aws:pinpoint/smsvoicev2Pool:Smsvoicev2Pool":
+            pid = f"pool-{_hex(name, region)}"
+            out.update(arn=f"arn:aws:sms-voice:{region}:{ACCOUNT_ID}:pool/{pid}", __id=pid)
+        elif typ == "aws:cloudfront/distribution:Distribution":
+            did = "E" + _hex(name, n=13).upper()
+            out.update(
+                arn=f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/{did}",
+                domainName=f"d{_hex(name, n=13)}.cloudfront.net", hostedZoneId=CLOUDFRONT_ZONE_ID, __id=did,
+            )  # fmt: skip
+        elif typ == "aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint":
+            out.update(endpointId=f"{_hex(name, n=5)}.{_hex(name, 'x', n=5)}", __id=inputs.get("endpointName"))
+        if "arn" not in out and service not in {"route53", "s3"} and not kind.endswith("Policy"):
+            rname = inputs.get("name") or inputs.get("configurationSetName") or name
+            if service == "iam":
+                out["arn"] = f"arn:aws:iam::{ACCOUNT_ID}:{kind[0].lower() + kind[1:]}/{rname}"
+            else:
+                out["arn"] = f"arn:aws:{service}:{region}:{ACCOUNT_ID}:{kind[0].lower() + kind[1:]}/{rname}"
+        return out
