@@ -7,8 +7,17 @@ from typing import Any
 
 import pulumi
 
+from components.api import RegionalApi, RegionalApiArgs
+from components.app_state import AppStateStore, AppStateStoreArgs
+from components.bucket import ReplicatedBucket, ReplicatedBucketArgs
+from components.cdn import ReadPath, ReadPathArgs
 from components.declaration import Pair, Role
+from components.email import EmailIdentities, EmailIdentitiesArgs
 from components.peer import Peer
+from components.routing import FailoverRouting, FailoverRoutingArgs
+from components.signals import FailoverSignals, FailoverSignalsArgs
+from components.sms import SmsOrigination, SmsOriginationArgs
+from components.table import GlobalTable, GlobalTableArgs
 
 
 @dataclass
@@ -41,9 +50,38 @@ class RegionPairHalf(pulumi.ComponentResource):
             },
             opts,
         )
+        s = pair.shared
         child = pulumi.ResourceOptions(parent=self)
         parts: dict[str, Any] = {}
-        _ = child
+        if s.email:
+            parts["email"] = EmailIdentities(f"{name}-email", EmailIdentitiesArgs(pair=pair), child).manifest
+        if s.sms:
+            parts["sms"] = SmsOrigination(f"{name}-sms", SmsOriginationArgs(pair=pair), child).manifest
+        buckets = {
+            b.name: ReplicatedBucket(
+                f"{name}-bucket-{b.name}", ReplicatedBucketArgs(pair=pair, bucket=b, peer=peer), child
+            )
+            for b in s.buckets
+        }
+        parts["buckets"] = [b.manifest for b in buckets.values()]
+        parts["tables"] = [
+            GlobalTable(f"{name}-table-{t.name}", GlobalTableArgs(pair=pair, table=t), child).manifest
+            for t in s.tables
+        ]
+        app_state = None
+        if s.app_state:
+            app_state = AppStateStore(f"{name}-state", AppStateStoreArgs(pair=pair), child)
+            parts["appState"] = app_state.manifest
+        api = None
+        if s.api:
+            api = RegionalApi(f"{name}-api", RegionalApiArgs(pair=pair, app_state=app_state), child)
+            parts["api"] = api.manifest
+            routing = FailoverRouting(f"{name}-routing", FailoverRoutingArgs(pair=pair, api=api, peer=peer), child)
+            parts["routing"] = routing.manifest
+        if s.signals is not None:
+            parts["signals"] = FailoverSignals(f"{name}-signals", FailoverSignalsArgs(pair=pair, api=api), child).manifest
+        if s.cdn is not None:
+            parts["cdn"] = ReadPath(f"{name}-cdn", ReadPathArgs(pair=pair, buckets=buckets, peer=peer), child).manifest
         self.manifest = pulumi.Output.from_input(
             {
                 "schemaVersion": 1,
