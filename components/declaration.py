@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -144,6 +145,9 @@ def _check_domain(value: str) -> str:
     return value
 
 
+DomainName = Annotated[str, AfterValidator(_check_domain)]
+
+
 # ---------------------------------------------------------------------------------------- shared sections
 class Objectives(_Model):
     """Recovery objectives the declared settings must be able to meet."""
@@ -159,7 +163,7 @@ class Dns(_Model):
 
     hosted_zone_id: str
     """Route 53 hosted zone id, e.g. Z0123456789ABCDEFGHIJ."""
-    zone_name: str
+    zone_name: DomainName
     """The zone's apex domain, e.g. example.com."""
 
     @field_validator("hosted_zone_id")
@@ -169,8 +173,6 @@ class Dns(_Model):
             raise ValueError(f"{v!r} is not a Route 53 hosted zone id; copy it from `aws route53 list-hosted-zones`")
         return v
 
-    _zone_name = field_validator("zone_name")(classmethod(lambda cls, v: _check_domain(v)))
-
 
 class ConfigurationSet(_Model):
     """An SES configuration set created with the same name in both regions."""
@@ -178,8 +180,16 @@ class ConfigurationSet(_Model):
     name: ResourceName
     events: list[
         Literal[
-            "SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "OPEN", "CLICK", "RENDERING_FAILURE",
-            "DELIVERY_DELAY", "SUBSCRIPTION",
+            "SEND",
+            "REJECT",
+            "BOUNCE",
+            "COMPLAINT",
+            "DELIVERY",
+            "OPEN",
+            "CLICK",
+            "RENDERING_FAILURE",
+            "DELIVERY_DELAY",
+            "SUBSCRIPTION",
         ]
     ] = Field(default_factory=lambda: ["SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "DELIVERY_DELAY"])
     """Event types published to the destination."""
@@ -190,7 +200,7 @@ class ConfigurationSet(_Model):
 class Email(_Model):
     """SES sending domains, verified and DKIM-signed in both regions."""
 
-    domains: list[str] = Field(min_length=1)
+    domains: list[DomainName] = Field(min_length=1)
     """Sending domains; each must sit inside `dns.zoneName`."""
     dkim_mode: DkimMode = DkimMode.PER_REGION
     mail_from_subdomain: str = "bounce"
@@ -200,14 +210,15 @@ class Email(_Model):
     configuration_sets: list[ConfigurationSet] = Field(default_factory=list)
     multi_region_endpoint: bool = False
     """Declare an SES multi-region endpoint (active-active sending over the two regions) in the primary."""
+    replicate_events: bool = False
+    """Deploy the event-replication Lambda: bounces, complaints and unsubscribes copied to the peer's lists."""
 
     @field_validator("domains")
     @classmethod
     def _domains(cls, v: list[str]) -> list[str]:
-        out = [_check_domain(d) for d in v]
-        if len(set(out)) != len(out):
+        if len(set(v)) != len(v):
             raise ValueError("a domain is listed twice; list each sending domain once")
-        return out
+        return v
 
     @field_validator("mail_from_subdomain")
     @classmethod
@@ -321,12 +332,10 @@ class LambdaSettings(_Model):
 class Api(_Model):
     """A regional API Gateway REST API + Lambda in each region, behind one custom domain."""
 
-    domain_name: str
+    domain_name: DomainName
     """Public name of the API, e.g. api.example.com; the same custom domain exists in both regions."""
     stage_name: ResourceName = "prod"
     lambda_: LambdaSettings = Field(default_factory=LambdaSettings, alias="lambda")
-
-    _domain = field_validator("domain_name")(classmethod(lambda cls, v: _check_domain(v)))
 
 
 class StopSettings(_Model):
@@ -344,9 +353,7 @@ class StopSettings(_Model):
     @classmethod
     def _standard(cls, v: int) -> int:
         if v < 60 or v % 60:
-            raise ValueError(
-                "Route 53 health checks need a standard-resolution alarm; use 60 seconds or a multiple"
-            )
+            raise ValueError("Route 53 health checks need a standard-resolution alarm; use 60 seconds or a multiple")
         return v
 
 
@@ -575,7 +582,9 @@ def load_pair(project_dir: Path, this_stack_config: dict[str, Any], this_stack: 
     try:
         raw = yaml.safe_load(decl_path.read_text()) or {}
     except yaml.YAMLError as exc:
-        raise DeclarationError(decl_path.name, f"is not valid YAML ({exc.__class__.__name__}); fix its syntax") from None
+        raise DeclarationError(
+            decl_path.name, f"is not valid YAML ({exc.__class__.__name__}); fix its syntax"
+        ) from None
     if not isinstance(raw, dict):
         raise DeclarationError(decl_path.name, "must be a mapping of keys (name, dns, email, ...)")
     try:
@@ -677,4 +686,3 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
             f"{decl_name} objectives.rpoMinutes",
             f"no bound on replication lag: {rpo.arithmetic}; set replicationTimeControl: true on those buckets",
         )
-

@@ -65,8 +65,7 @@ class RegionPairHalf(pulumi.ComponentResource):
         }
         parts["buckets"] = [b.manifest for b in buckets.values()]
         parts["tables"] = [
-            GlobalTable(f"{name}-table-{t.name}", GlobalTableArgs(pair=pair, table=t), child).manifest
-            for t in s.tables
+            GlobalTable(f"{name}-table-{t.name}", GlobalTableArgs(pair=pair, table=t), child).manifest for t in s.tables
         ]
         app_state = None
         if s.app_state:
@@ -79,7 +78,9 @@ class RegionPairHalf(pulumi.ComponentResource):
             routing = FailoverRouting(f"{name}-routing", FailoverRoutingArgs(pair=pair, api=api, peer=peer), child)
             parts["routing"] = routing.manifest
         if s.signals is not None:
-            parts["signals"] = FailoverSignals(f"{name}-signals", FailoverSignalsArgs(pair=pair, api=api), child).manifest
+            parts["signals"] = FailoverSignals(
+                f"{name}-signals", FailoverSignalsArgs(pair=pair, api=api), child
+            ).manifest
         if s.cdn is not None:
             parts["cdn"] = ReadPath(f"{name}-cdn", ReadPathArgs(pair=pair, buckets=buckets, peer=peer), child).manifest
         self.manifest = pulumi.Output.from_input(

@@ -57,7 +57,10 @@ class CloudMocks(pmocks.Mocks):
     """Answers every registration with inputs plus realistic computed outputs; serves StackReferences."""
 
     def __init__(
-        self, peer_outputs: dict[str, dict[str, Any]] | None = None, *, preview: bool = False,
+        self,
+        peer_outputs: dict[str, dict[str, Any]] | None = None,
+        *,
+        preview: bool = False,
         default_region: str = "us-east-1",
     ) -> None:
         self.peer_outputs = peer_outputs or {}
@@ -161,13 +164,16 @@ class CloudMocks(pmocks.Mocks):
             aname = inputs.get("alarmName", name)
             out.update(arn=f"arn:aws:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{aname}", __id=aname)
         elif typ == "aws:route53/healthCheck:HealthCheck":
-            hc = f"{_hex(name, n=8)}-{_hex(name, 'a', n=4)}-{_hex(name, 'b', n=4)}-{_hex(name, 'c', n=4)}-{_hex(name, 'd', n=12)}"
+            h = _hex(name, n=32)
+            hc = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"  # Route 53 health check ids are UUIDs
             out.update(arn=f"arn:aws:route53:::healthcheck/{hc}", __id=hc)
         elif typ == "aws:route53/record:Record":
             out.update(fqdn=inputs.get("name"))
         elif typ == "aws:iam/role:Role":
             rname = inputs.get("name", name)
-            out.update(arn=f"arn:aws:iam::{ACCOUNT_ID}:role/{rname}", uniqueId=f"AROA{_hex(name, n=17).upper()}", __id=rname)
+            out.update(
+                arn=f"arn:aws:iam::{ACCOUNT_ID}:role/{rname}", uniqueId=f"AROA{_hex(name, n=17).upper()}", __id=rname
+            )
         elif typ == "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber":
             pid = f"phone-{_hex(name, region)}"
             digits = str(int(_hex(name, region, n=8), 16))[-7:].rjust(7, "0")

@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 import pulumi
+import yaml
 from pulumi.runtime import mocks as pmocks
 from pulumi.runtime import settings as psettings
 
@@ -96,7 +95,7 @@ class RecordingMonitor(pmocks.MockMonitor):
         self.recorded: dict[str, Recorded] = {}
         self.stack_outputs: dict[str, Any] = {}
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+    def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
         if request.type == STACK_TYPE:
             return response
@@ -122,7 +121,7 @@ class RecordingMonitor(pmocks.MockMonitor):
         )
         return response
 
-    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+    def RegisterResourceOutputs(self, request: Any) -> Any:
         outputs = pmocks.rpc.deserialize_properties(request.outputs)
         if request.urn.split("::")[2] == STACK_TYPE:
             self.stack_outputs.update(_plain(outputs))
@@ -206,13 +205,9 @@ def simulate_stack(
     log = _EngineLog()
 
     psettings.configure(psettings.Settings(project=PROJECT, stack=stack))  # drop the previous run's state
-    pulumi.runtime.set_all_config(
-        {k: v if isinstance(v, str) else json.dumps(v) for k, v in cfg.items()}
-    )
+    pulumi.runtime.set_all_config({k: v if isinstance(v, str) else json.dumps(v) for k, v in cfg.items()})
     psettings.ROOT.set(None)
-    pmocks.set_mocks(
-        mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor, organization=ORGANIZATION
-    )
+    pmocks.set_mocks(mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor, organization=ORGANIZATION)
     pmocks.SETTINGS.engine = pmocks.MockEngine(log)  # type: ignore[arg-type]
 
     def program() -> None:

@@ -25,3 +25,40 @@ def primary(pair_run: PairRun):
 @pytest.fixture(scope="session")
 def secondary(pair_run: PairRun):
     return pair_run.secondary
+
+
+class PairCopy:
+    """A copy of the example pair's declaration files in a temp dir, editable as YAML."""
+
+    FILES = ("pair.yaml", "Pulumi.primary.yaml", "Pulumi.secondary.yaml")
+
+    def __init__(self, path: Path) -> None:
+        import shutil
+
+        self.path = path
+        for name in self.FILES:
+            shutil.copy(ROOT / name, path / name)
+
+    def edit(self, name: str, mutate) -> PairCopy:
+        """Load `name`, call `mutate(data)` (in place), write it back."""
+        import yaml
+
+        file = self.path / name
+        data = yaml.safe_load(file.read_text())
+        mutate(data)
+        file.write_text(yaml.safe_dump(data, sort_keys=False))
+        return self
+
+    def shared(self, mutate) -> PairCopy:
+        """Edit pair.yaml."""
+        return self.edit("pair.yaml", mutate)
+
+    def stack(self, stack: str, mutate) -> PairCopy:
+        """Edit the `config:` mapping of Pulumi.<stack>.yaml."""
+        return self.edit(f"Pulumi.{stack}.yaml", lambda d: mutate(d["config"]))
+
+
+@pytest.fixture
+def pair_copy(tmp_path: Path) -> PairCopy:
+    """An editable copy of the example pair (pair.yaml + both stack files)."""
+    return PairCopy(tmp_path)

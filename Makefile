@@ -1,0 +1,32 @@
+# Two commands for a newcomer: `make setup` (install), `make check` (the offline policy gate).
+# `make test` runs the test suite; `make lint` runs ruff. CI (.ci/run) calls exactly these targets.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup check test lint bench clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+check: setup
+	$(BIN)/regionpair check
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: setup
+	$(BIN)/python bench/bench_check.py
+	$(BIN)/python bench/bench_sending.py
+	$(BIN)/python bench/bench_sync.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
