@@ -96,6 +96,7 @@ class RecordingMonitor(pmocks.MockMonitor):
         self.stack_outputs: dict[str, Any] = {}
 
     def RegisterResource(self, request: Any) -> Any:
+        """Register through the mock, then keep the fields `Mocks.new_resource` does not see."""
         response = super().RegisterResource(request)
         if request.type == STACK_TYPE:
             return response
@@ -122,6 +123,7 @@ class RecordingMonitor(pmocks.MockMonitor):
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
+        """Keep component outputs and the stack's exports."""
         outputs = pmocks.rpc.deserialize_properties(request.outputs)
         if request.urn.split("::")[2] == STACK_TYPE:
             self.stack_outputs.update(_plain(outputs))
