@@ -39,4 +39,5 @@ def test_readme_commands_on_a_clean_clone(tmp_path):
     env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if ".venv" not in p)
     for command in readme_setup_commands():
         done = subprocess.run(command, shell=True, cwd=clone, env=env, capture_output=True, text=True, timeout=900)
-        assert done.returncode == 0, f"`{command}` failed in a clean clone:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        output = f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+        assert done.returncode == 0, f"`{command}` failed in a clean clone:\n{output}"

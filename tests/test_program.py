@@ -71,6 +71,6 @@ def test_preview_registers_the_same_resources():
 def test_primary_without_deployed_secondary_stops_with_one_line():
     import pulumi
 
-    with pytest.raises(pulumi.RunError, match="regionpair:peerStack: .*deploy the secondary first") as info:
+    with pytest.raises(pulumi.RunError, match=r"regionpair:peerStack: .*deploy the secondary first") as info:
         simulate_stack("primary")
     assert "\n" not in str(info.value).strip()
