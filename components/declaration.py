@@ -454,6 +454,12 @@ class Half(_Model):
     declaration: str = DEFAULT_DECLARATION_FILE
     """Path of the shared declaration, relative to the project directory."""
 
+    @field_validator("certificate_arn", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, v: Any) -> Any:
+        # Pulumi.yaml declares an empty default so `pulumi config` lists the key; empty means "not set".
+        return None if v == "" else v
+
     @field_validator("region")
     @classmethod
     def _region(cls, v: str) -> str:
