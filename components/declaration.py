@@ -28,6 +28,7 @@ from pydantic.alias_generators import to_camel
 
 from components import budgets
 from components.regions import ALL_REGIONS, Service, offers
+from components.signals_model import Cdn, Signals
 
 CONFIG_NAMESPACE = "regionpair"
 DEFAULT_DECLARATION_FILE = "pair.yaml"
@@ -220,6 +221,16 @@ class Email(_Model):
             raise ValueError("a domain is listed twice; list each sending domain once")
         return v
 
+    @field_validator("dkim_mode")
+    @classmethod
+    def _deed(cls, v: DkimMode) -> DkimMode:
+        if v is DkimMode.DEED:
+            raise ValueError(
+                "deed (Deterministic Easy DKIM) cannot be expressed with pulumi-aws 7.51.1: the replica's "
+                "DomainSigningAttributesOrigin is not an input of aws.sesv2.EmailIdentity; use per-region"
+            )
+        return v
+
     @field_validator("mail_from_subdomain")
     @classmethod
     def _mail_from(cls, v: str) -> str:
@@ -397,10 +408,10 @@ class SharedDeclaration(_Model):
     api: Api | None = None
     routing: Routing = Field(default_factory=Routing)
     app_state: AppStateSettings | None = Field(default_factory=AppStateSettings)
-    signals: dict[str, Any] | None = None
-    """Failover signals (alarms); their schema lives in `components/signals.py`."""
-    cdn: dict[str, Any] | None = None
-    """Read path through CloudFront origin failover; schema in `components/cdn.py`."""
+    signals: Signals | None = None
+    """Failover signals: CloudWatch alarms per region (docs/signals-and-cdn.md)."""
+    cdn: Cdn | None = None
+    """Read path through CloudFront origin failover over one bucket pair (docs/signals-and-cdn.md)."""
     tags: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -674,6 +685,16 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
                         f"{pair.half(role).region} would hold {have.get(country, 0)} origination number(s) for "
                         f"{country}, fewer than {need.minimum_numbers}; add sms.numbers or existingNumbers",
                     )
+    if s.cdn is not None:
+        names = [b.name for b in s.buckets]
+        if s.cdn.bucket not in names:
+            raise DeclarationError(
+                f"{decl_name} cdn.bucket",
+                f"{s.cdn.bucket!r} is not one of buckets ({', '.join(names) or 'none declared'}); "
+                "declare the bucket pair under buckets first",
+            )
+        if s.cdn.api is not None and s.api is None:
+            raise DeclarationError(f"{decl_name} cdn.api", "puts the API behind CloudFront but no api: is declared")
     rto = budgets.worst_case_rto(s.routing)
     if rto.seconds > s.objectives.rto_seconds:
         raise DeclarationError(

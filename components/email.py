@@ -1,4 +1,13 @@
-"""SES v2 identities, DKIM, MAIL FROM, DMARC and configuration sets of this half. (STUB: to be implemented.)"""
+"""SES v2 sending domains in this half's region: identity, Easy DKIM records, MAIL FROM, DMARC, configuration sets.
+
+SES identities, DKIM keys, MAIL FROM settings and configuration sets are regional (seed 000, seed 002), so each
+stack creates its own and owns only DNS records that no other stack writes:
+- DKIM: three CNAMEs per region; their names embed the region's tokens, so the two regions never collide.
+- MAIL FROM: a per-region subdomain (`bounce-us-west-2.example.com`). Route 53 allows one MX set per name and
+  SES wants its own region's feedback host in it; per-region names keep each stack independent. SPF and DMARC
+  stay aligned (relaxed alignment compares organisational domains).
+- DMARC: one `_dmarc` TXT per domain, published by the primary only.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +15,23 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
-from components.declaration import Pair
+from components.declaration import DkimMode, EventDestinationKind, Pair, Role
+from components.regions import dkim_signing_domain, mail_from_mx
+
+DKIM_RECORDS = 3  # Easy DKIM always publishes three keys.
+DNS_TTL = 1800
+
+
+def slug(domain: str) -> str:
+    """A resource-name-safe form of a domain."""
+    return domain.replace(".", "-")
+
+
+def mail_from_domain(subdomain: str, region: str, domain: str) -> str:
+    """The per-region custom MAIL FROM domain."""
+    return f"{subdomain}-{region}.{domain}"
 
 
 @dataclass
@@ -15,14 +39,212 @@ class EmailIdentitiesArgs:
     """Inputs of `EmailIdentities`."""
 
     pair: Pair
+    """The validated pair; `pair.shared.email` must be set."""
 
 
 class EmailIdentities(pulumi.ComponentResource):
-    """SES v2 identities, DKIM, MAIL FROM, DMARC and configuration sets of this half."""
+    """Every declared sending domain, verified and DKIM-signed in this half's region."""
 
     manifest: pulumi.Output[dict[str, Any]]
+    """`{"domains": [...], "configurationSets": [...], "multiRegionEndpoint": ...}` (docs/parity-manifest.md)."""
+    topic_arns: list[pulumi.Output[str]]
+    """SNS topics receiving configuration-set events in this region."""
 
     def __init__(self, name: str, args: EmailIdentitiesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("regionpair:email:EmailIdentities", name, None, opts)
-        self.manifest = pulumi.Output.from_input({})
+        pair = args.pair
+        email = pair.shared.email
+        assert email is not None  # wired only when declared
+        region = pair.this.region
+        zone_id = pair.shared.dns.hosted_zone_id
+        child = pulumi.ResourceOptions(parent=self)
+        tags = {**pair.shared.tags, "regionpair:role": pair.this_role.value}
+        deed_replica = email.dkim_mode is DkimMode.DEED and pair.this_role is Role.SECONDARY
+
+        config_sets = self._configuration_sets(name, pair, tags)
+        default_set = config_sets[0][0].configuration_set_name if config_sets else None
+
+        domains: list[pulumi.Output[dict[str, Any]]] = []
+        for domain in email.domains:
+            d = slug(domain)
+            identity = aws.sesv2.EmailIdentity(
+                f"{name}-{d}",
+                email_identity=domain,
+                region=region,
+                configuration_set_name=default_set,
+                dkim_signing_attributes=aws.sesv2.EmailIdentityDkimSigningAttributesArgs(
+                    next_signing_key_length="RSA_2048_BIT"
+                ),
+                tags=tags,
+                opts=child,
+            )
+            record_names: list[pulumi.Output[str]] = []
+            if not deed_replica:
+                tokens = identity.dkim_signing_attributes.apply(lambda a: (a.tokens if a else None) or [])
+                for i in range(DKIM_RECORDS):
+                    token = tokens.apply(lambda t, i=i: t[i] if len(t) > i else "")
+                    record = aws.route53.Record(
+                        f"{name}-{d}-dkim-{i}",
+                        zone_id=zone_id,
+                        name=token.apply(lambda t, domain=domain: f"{t}._domainkey.{domain}"),
+                        type="CNAME",
+                        ttl=DNS_TTL,
+                        records=[token.apply(lambda t: f"{t}.{dkim_signing_domain(region)}")],
+                        opts=child,
+                    )
+                    record_names.append(record.name)
+            mail_from = mail_from_domain(email.mail_from_subdomain, region, domain)
+            aws.sesv2.EmailIdentityMailFromAttributes(
+                f"{name}-{d}-mail-from",
+                email_identity=identity.email_identity,
+                mail_from_domain=mail_from,
+                behavior_on_mx_failure="USE_DEFAULT_VALUE",
+                region=region,
+                opts=child,
+            )
+            aws.route53.Record(
+                f"{name}-{d}-mail-from-mx",
+                zone_id=zone_id,
+                name=mail_from,
+                type="MX",
+                ttl=DNS_TTL,
+                records=[f"10 {mail_from_mx(region)}"],
+                opts=child,
+            )
+            aws.route53.Record(
+                f"{name}-{d}-mail-from-spf",
+                zone_id=zone_id,
+                name=mail_from,
+                type="TXT",
+                ttl=DNS_TTL,
+                records=["v=spf1 include:amazonses.com ~all"],
+                opts=child,
+            )
+            dmarc = pair.this_role is Role.PRIMARY
+            if dmarc:
+                aws.route53.Record(
+                    f"{name}-{d}-dmarc",
+                    zone_id=zone_id,
+                    name=f"_dmarc.{domain}",
+                    type="TXT",
+                    ttl=DNS_TTL,
+                    records=[email.dmarc_policy],
+                    opts=child,
+                )
+            domains.append(
+                pulumi.Output.all(identity.arn, pulumi.Output.all(*record_names)).apply(
+                    lambda v, domain=domain, mail_from=mail_from, dmarc=dmarc: {
+                        "domain": domain,
+                        "identityArn": v[0],
+                        "dkimMode": email.dkim_mode.value,
+                        "dkimOrigin": (f"AWS_SES_{pair.primary.region.upper().replace('-', '_')}"
+                                       if deed_replica else "AWS_SES"),
+                        "dkimTarget": dkim_signing_domain(region),
+                        "dkimRecords": list(v[1]),
+                        "mailFrom": mail_from,
+                        "mailFromMx": mail_from_mx(region),
+                        "dmarc": dmarc,
+                    }
+                )
+            )  # fmt: skip
+
+        endpoint = None
+        if email.multi_region_endpoint and pair.this_role is Role.PRIMARY:
+            mre = aws.sesv2.MultiRegionEndpoint(
+                f"{name}-endpoint",
+                endpoint_name=pair.physical_name("ses"),
+                region=region,
+                details=aws.sesv2.MultiRegionEndpointDetailsArgs(
+                    routes_details=aws.sesv2.MultiRegionEndpointDetailsRoutesDetailsArgs(region=pair.secondary.region)
+                ),
+                tags=tags,
+                opts=child,
+            )
+            endpoint = {
+                "name": mre.endpoint_name,
+                "endpointId": mre.endpoint_id,
+                "regions": [pair.primary.region, pair.secondary.region],
+            }
+
+        self.topic_arns = [topic.arn for _, topic, _ in config_sets]
+        self.manifest = pulumi.Output.from_input(
+            {
+                "region": region,
+                "domains": domains,
+                "configurationSets": [
+                    {"name": cs.configuration_set_name, "destination": kind, "events": events}
+                    for cs, _, (kind, events) in config_sets
+                ],
+                "multiRegionEndpoint": endpoint,
+            }
+        )
         self.register_outputs({"manifest": self.manifest})
+
+    def _configuration_sets(
+        self, name: str, pair: Pair, tags: dict[str, str]
+    ) -> list[tuple[aws.sesv2.ConfigurationSet, aws.sns.Topic, tuple[str, list[str]]]]:
+        """One configuration set per declared name, same name in both regions, events to an SNS topic here."""
+        email = pair.shared.email
+        assert email is not None
+        region = pair.this.region
+        child = pulumi.ResourceOptions(parent=self)
+        out = []
+        for cs in email.configuration_sets:
+            if cs.destination is not EventDestinationKind.SNS:
+                raise pulumi.RunError(
+                    f"invalid pair declaration: pair.yaml email.configurationSets ({cs.name}).destination: "
+                    "firehose destinations are not implemented yet; use sns"
+                )
+            config_set = aws.sesv2.ConfigurationSet(
+                f"{name}-set-{cs.name}",
+                configuration_set_name=pair.physical_name(cs.name),
+                region=region,
+                reputation_options=aws.sesv2.ConfigurationSetReputationOptionsArgs(reputation_metrics_enabled=True),
+                sending_options=aws.sesv2.ConfigurationSetSendingOptionsArgs(sending_enabled=True),
+                tags=tags,
+                opts=child,
+            )
+            topic = aws.sns.Topic(
+                f"{name}-set-{cs.name}-events",
+                name=pair.physical_name(f"ses-{cs.name}-events"),
+                region=region,
+                tags=tags,
+                opts=child,
+            )
+            aws.sns.TopicPolicy(
+                f"{name}-set-{cs.name}-events-policy",
+                arn=topic.arn,
+                region=region,
+                policy=pulumi.Output.json_dumps(
+                    {
+                        "Version": "2012-10-17",
+                        "Statement": [
+                            {
+                                "Sid": "SesPublishesThisConfigurationSetsEvents",
+                                "Effect": "Allow",
+                                "Principal": {"Service": "ses.amazonaws.com"},
+                                "Action": "sns:Publish",
+                                "Resource": topic.arn,
+                                "Condition": {"StringEquals": {"AWS:SourceArn": config_set.arn}},
+                            }
+                        ],
+                    }
+                ),
+                opts=child,
+            )
+            aws.sesv2.ConfigurationSetEventDestination(
+                f"{name}-set-{cs.name}-destination",
+                configuration_set_name=config_set.configuration_set_name,
+                event_destination_name="events",
+                region=region,
+                event_destination=aws.sesv2.ConfigurationSetEventDestinationEventDestinationArgs(
+                    enabled=True,
+                    matching_event_types=list(cs.events),
+                    sns_destination=aws.sesv2.ConfigurationSetEventDestinationEventDestinationSnsDestinationArgs(
+                        topic_arn=topic.arn
+                    ),
+                ),
+                opts=child,
+            )
+            out.append((config_set, topic, (cs.destination.value, list(cs.events))))
+        return out

@@ -57,9 +57,24 @@ class RegionPairHalf(pulumi.ComponentResource):
             parts["email"] = EmailIdentities(f"{name}-email", EmailIdentitiesArgs(pair=pair), child).manifest
         if s.sms:
             parts["sms"] = SmsOrigination(f"{name}-sms", SmsOriginationArgs(pair=pair), child).manifest
+        # The read path belongs to the secondary (docs/signals-and-cdn.md): it is built from computed names,
+        # before the buckets, so both buckets' policies can name the distribution that may read them.
+        read_path = ReadPath(f"{name}-cdn", ReadPathArgs(pair=pair), child) if s.cdn is not None else None
+        if read_path is not None:
+            parts["cdn"] = read_path.manifest
+        reader: pulumi.Input[str] | None = None
+        if read_path is not None and pair.this_role is Role.SECONDARY:
+            reader = read_path.distribution_arn
+        elif s.cdn is not None and peer is not None:
+            reader = peer.get("cdn", "distributionArn")
+        cdn_bucket = s.cdn.bucket if s.cdn is not None else None
         buckets = {
             b.name: ReplicatedBucket(
-                f"{name}-bucket-{b.name}", ReplicatedBucketArgs(pair=pair, bucket=b, peer=peer), child
+                f"{name}-bucket-{b.name}",
+                ReplicatedBucketArgs(
+                    pair=pair, bucket=b, peer=peer, cdn_distribution_arn=reader if b.name == cdn_bucket else None
+                ),
+                child,
             )
             for b in s.buckets
         }
@@ -81,8 +96,6 @@ class RegionPairHalf(pulumi.ComponentResource):
             parts["signals"] = FailoverSignals(
                 f"{name}-signals", FailoverSignalsArgs(pair=pair, api=api), child
             ).manifest
-        if s.cdn is not None:
-            parts["cdn"] = ReadPath(f"{name}-cdn", ReadPathArgs(pair=pair, buckets=buckets, peer=peer), child).manifest
         self.manifest = pulumi.Output.from_input(
             {
                 "schemaVersion": 1,

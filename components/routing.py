@@ -1,15 +1,83 @@
-"""STOP alarm (secondary), health check and failover records (primary), or latency records. (STUB: to be implemented.)"""
+"""How the API's public name picks a region: STOP failover records (seed 003) or latency records.
+
+**failover (STOP, "standby takes over primary")**: the *secondary* stack owns a CloudWatch alarm in the
+standby region; an operator fails over by publishing the metric there (1 = fail over, 0 = fail back), which
+needs nothing in the primary region and no Route 53 control-plane call. The *primary* stack owns everything
+Route 53: one CLOUDWATCH_METRIC health check on that alarm and both failover alias records of the API name
+(one owner for the record set, so neither stack can delete the other's half of it). The alarm's name is
+derived from the declaration and its settings travel in the secondary's parity manifest, so the primary never
+looks anything up.
+
+**latency (active-active)**: each stack owns, for its own region, an HTTPS health check on its API and a
+latency alias record; no peer is needed.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
 from components.api import RegionalApi
-from components.declaration import Pair
+from components.declaration import Pair, Role, RoutingMode
 from components.peer import Peer
+
+STOP_ALARM_SUFFIX = "stop-failover"
+STOP_DIMENSION = "Pair"
+"""Dimension name of the STOP metric; its value is the pair name (`regionpair failover` publishes it)."""
+RECORD_TYPE = "A"
+
+
+def stop_alarm_name(pair: Pair) -> str:
+    """Name of the STOP alarm in the secondary region: deterministic, so the primary and the CLI know it."""
+    return pair.physical_name(STOP_ALARM_SUFFIX)
+
+
+def stop_alarm_settings(pair: Pair) -> dict[str, Any]:
+    """Everything that defines the STOP alarm, camelCase as in the manifest (without its ARN).
+
+    This one dict feeds the alarm resource, the manifest and the config hash, so the three cannot disagree.
+    """
+    stop = pair.shared.routing.stop
+    return {
+        "name": stop_alarm_name(pair),
+        "region": pair.secondary.region,
+        "namespace": stop.namespace,
+        "metric": stop.metric_name,
+        "dimensions": {STOP_DIMENSION: pair.shared.name},
+        "statistic": "Maximum",
+        "period": stop.period_seconds,
+        "evaluationPeriods": stop.evaluation_periods,
+        # Every evaluated period must breach: one stray datapoint cannot flip traffic on its own when N > 1.
+        "datapointsToAlarm": stop.evaluation_periods,
+        "threshold": 1.0,
+        "comparisonOperator": "GreaterThanOrEqualToThreshold",
+        "treatMissingData": stop.treat_missing_data.value,
+    }
+
+
+def _canonical(value: Any) -> Any:
+    """Integral floats as ints: the engine, JSON and `DescribeAlarms` disagree on `1` vs `1.0`."""
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_canonical(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def config_hash(settings: dict[str, Any]) -> str:
+    """sha256 of the alarm settings: Route 53 keeps a copy of the alarm's configuration and must be told.
+
+    Canonical (sorted keys, integral numbers as ints) so the policy pack and `regionpair audit` can recompute it
+    from a manifest or from `DescribeAlarms` and get the same value.
+    """
+    return hashlib.sha256(json.dumps(_canonical(settings), sort_keys=True).encode()).hexdigest()
 
 
 @dataclass
@@ -17,16 +85,201 @@ class FailoverRoutingArgs:
     """Inputs of `FailoverRouting`."""
 
     pair: Pair
+    """The validated pair; `pair.shared.routing` selects the mode."""
     api: RegionalApi
+    """This half's API: its custom domain's regional name and zone id are the alias targets."""
     peer: Peer | None = None
+    """The secondary's manifest (primary only): in STOP mode the alarm and the SECONDARY record's target."""
 
 
 class FailoverRouting(pulumi.ComponentResource):
-    """STOP alarm (secondary), health check and failover records (primary), or latency records."""
+    """STOP alarm (secondary), health check and failover records (primary), or latency records.
+
+    `manifest` (the parity manifest's `routing` section): `mode`; `alarm` (secondary in STOP mode: the keys of
+    `stop_alarm_settings` plus `arn` and `configHash`, else None); `healthCheck` (`id`, `type`, `alarmName`,
+    `alarmRegion`, `fqdn`, `resourcePath`, or None); `records` (`name`, `setIdentifier`, `failover` or
+    `latencyRegion`, `aliasTarget` {`name`, `zoneId`, `evaluateTargetHealth`}, `healthCheckId`); `ttl` (None:
+    alias records take the target's TTL).
+    """
 
     manifest: pulumi.Output[dict[str, Any]]
 
     def __init__(self, name: str, args: FailoverRoutingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("regionpair:routing:FailoverRouting", name, None, opts)
-        self.manifest = pulumi.Output.from_input({})
+        self._name = name
+        self._pair = args.pair
+        self._api = args.api
+        self._child = pulumi.ResourceOptions(parent=self)
+        self._tags = {**args.pair.shared.tags, "regionpair:pair": args.pair.shared.name}
+        if args.pair.shared.api is None:
+            raise ValueError("FailoverRouting routes the API's name: pair.shared.api must be declared")
+        self._domain = args.pair.shared.api.domain_name
+
+        alarm: pulumi.Input[dict[str, Any] | None] = None
+        health_check: pulumi.Input[dict[str, Any] | None] = None
+        records: list[pulumi.Input[dict[str, Any]]] = []
+        if args.pair.shared.routing.mode is RoutingMode.LATENCY:
+            health_check, records = self._latency()
+        elif args.pair.this_role is Role.SECONDARY:
+            alarm = self._stop_alarm()
+        else:
+            if args.peer is None:
+                raise ValueError("the primary's STOP routing needs the secondary's manifest (Peer)")
+            health_check, records = self._stop_records(args.peer)
+
+        self.manifest = pulumi.Output.from_input(
+            {
+                "mode": args.pair.shared.routing.mode.value,
+                "alarm": alarm,
+                "healthCheck": health_check,
+                "records": records,
+                "ttl": None,
+            }
+        )
         self.register_outputs({"manifest": self.manifest})
+
+    # ------------------------------------------------------------------------------------------ STOP
+    def _stop_alarm(self) -> dict[str, Any]:
+        """The secondary's alarm, in the secondary region; `ignore` missing data makes it latch (seed 003)."""
+        settings = stop_alarm_settings(self._pair)
+        alarm = aws.cloudwatch.MetricAlarm(
+            f"{self._name}-stop-alarm",
+            name=settings["name"],
+            alarm_description=(
+                f"STOP (standby takes over primary) for {self._pair.shared.name}: publish {settings['metric']}=1 "
+                f"in {settings['region']} to fail over to it, 0 to fail back. Route 53 health check "
+                "in the primary stack watches this alarm; do not edit it by hand."
+            ),
+            namespace=settings["namespace"],
+            metric_name=settings["metric"],
+            dimensions=settings["dimensions"],
+            statistic=settings["statistic"],
+            period=settings["period"],
+            evaluation_periods=settings["evaluationPeriods"],
+            datapoints_to_alarm=settings["datapointsToAlarm"],
+            threshold=settings["threshold"],
+            comparison_operator=settings["comparisonOperator"],
+            treat_missing_data=settings["treatMissingData"],
+            region=self._pair.this.region,
+            tags=self._tags,
+            opts=self._child,
+        )
+        return {**settings, "arn": alarm.arn, "configHash": config_hash(settings)}
+
+    def _stop_records(self, peer: Peer) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Primary: the health check on the secondary's alarm and both failover alias records."""
+        alarm_name = peer.get("routing", "alarm", "name")
+        alarm_region = peer.get("routing", "alarm", "region")
+        check = aws.route53.HealthCheck(
+            f"{self._name}-stop-check",
+            type="CLOUDWATCH_METRIC",
+            cloudwatch_alarm_name=alarm_name,
+            cloudwatch_alarm_region=alarm_region,
+            # While the alarm has no data (just created, or the standby region unreachable) keep routing as is.
+            insufficient_data_health_status="LastKnownStatus",
+            reference_name=f"{self._pair.shared.name}-stop"[:64],
+            # Route 53 copies the alarm's configuration when the check is saved and never re-reads it: any change
+            # to the alarm (published by the secondary as configHash) must update the check.
+            triggers={"alarmConfigHash": peer.get("routing", "alarm", "configHash")},
+            tags={**self._tags, "Name": f"{self._pair.shared.name} STOP: {stop_alarm_name(self._pair)}"},
+            opts=self._child,
+        )
+        records = [
+            self._record(
+                "primary",
+                routing={"failover_routing_policies": [{"type": "PRIMARY"}]},
+                manifest_routing={"failover": "PRIMARY"},
+                target_name=self._api.regional_domain_name,
+                target_zone=self._api.regional_zone_id,
+                health_check_id=check.id,
+            ),
+            # No health check on SECONDARY: it is the answer when PRIMARY is unhealthy, whatever its own state.
+            self._record(
+                "secondary",
+                routing={"failover_routing_policies": [{"type": "SECONDARY"}]},
+                manifest_routing={"failover": "SECONDARY"},
+                target_name=peer.get("api", "regionalDomainName"),
+                target_zone=peer.get("api", "regionalZoneId"),
+                health_check_id=None,
+            ),
+        ]
+        health = {"id": check.id, "type": "CLOUDWATCH_METRIC", "alarmName": alarm_name, "alarmRegion": alarm_region}
+        return health, records
+
+    # ------------------------------------------------------------------------------------------ latency
+    def _latency(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Endpoint health check and latency record of this stack's region.
+
+        The check targets the REST API's default `execute-api` host with the stage in the path, not the custom
+        domain's regional name: API Gateway routes custom-domain traffic by SNI/Host, so a request addressed to
+        `d-....execute-api...` is refused, and the public name would resolve to whichever region is healthy.
+        """
+        region = self._pair.this.region
+        latency = self._pair.shared.routing.latency
+        api = self._pair.shared.api
+        assert api is not None  # checked in __init__
+        fqdn = pulumi.Output.concat(self._api.rest_api_id, f".execute-api.{region}.amazonaws.com")
+        resource_path = f"/{api.stage_name}/{latency.health_path.lstrip('/')}"
+        check = aws.route53.HealthCheck(
+            f"{self._name}-endpoint-check",
+            type="HTTPS",
+            fqdn=fqdn,
+            port=443,
+            enable_sni=True,
+            resource_path=resource_path,
+            request_interval=latency.request_interval_seconds,
+            failure_threshold=latency.failure_threshold,
+            reference_name=f"{self._pair.shared.name}-{region}"[:64],
+            tags={**self._tags, "Name": f"{self._pair.shared.name} API {region}"},
+            opts=self._child,
+        )
+        record = self._record(
+            region,
+            routing={"latency_routing_policies": [{"region": region}]},
+            manifest_routing={"latencyRegion": region},
+            target_name=self._api.regional_domain_name,
+            target_zone=self._api.regional_zone_id,
+            health_check_id=check.id,
+        )
+        health = {
+            "id": check.id,
+            "type": "HTTPS",
+            "alarmName": None,
+            "alarmRegion": None,
+            "fqdn": fqdn,
+            "resourcePath": resource_path,
+        }
+        return health, [record]
+
+    # ------------------------------------------------------------------------------------------ shared
+    def _record(
+        self,
+        set_identifier: str,
+        *,
+        routing: dict[str, Any],
+        manifest_routing: dict[str, str],
+        target_name: pulumi.Input[str],
+        target_zone: pulumi.Input[str],
+        health_check_id: pulumi.Input[str] | None,
+    ) -> dict[str, Any]:
+        """One alias A record of the API name (Route 53 is global: no region argument)."""
+        alias = {"name": target_name, "zone_id": target_zone, "evaluate_target_health": True}
+        aws.route53.Record(
+            f"{self._name}-record-{set_identifier}",
+            zone_id=self._pair.shared.dns.hosted_zone_id,
+            name=self._domain,
+            type=RECORD_TYPE,
+            set_identifier=set_identifier,
+            aliases=[alias],
+            health_check_id=health_check_id,
+            opts=self._child,
+            **routing,
+        )
+        return {
+            "name": self._domain,
+            "type": RECORD_TYPE,
+            "setIdentifier": set_identifier,
+            **manifest_routing,
+            "aliasTarget": {"name": target_name, "zoneId": target_zone, "evaluateTargetHealth": True},
+            "healthCheckId": health_check_id,
+        }

@@ -1,14 +1,317 @@
-"""Alarms that say 'fail over' in this half's region, a composite alarm and an SNS topic. (STUB: to be implemented.)"""
+"""Alarms that say 'fail over' in this half's region, a composite alarm over them and an SNS topic.
+
+Seed 000 lists when to fail over (API faults, delivery problems, lack of events) and when not to (an ISP's
+delivery delays show in both regions). Each alarm's description carries its meaning and a runbook line, so
+the page an operator receives says what to do. Alarms that mean "this region is unhealthy for us" feed one
+composite alarm per region (the ops CLI's `status` reads it by its deterministic name); alarms that call for
+another action first (SMS carrier trouble, reputation, replication lag) notify but stay out of the composite.
+
+Notifications go to an SNS topic in each region: seed 002 warns that Route 53 health-check metrics and their
+notifications live only in us-east-1, which is exactly the region that may be down.
+
+`plan_alarms` is pure: the component builds from it and the policy pack checks a stack against it.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
+from pydantic import ValidationError
 
 from components.api import RegionalApi
-from components.declaration import Pair
+from components.declaration import DeclarationError, Pair, Role, Strategy, _first_error
+from components.signals_model import AlarmWindow, Signals
+
+COMPOSITE_SUFFIX = "region-unhealthy"
+TOPIC_SUFFIX = "signals"
+
+
+def signals_of(pair: Pair, decl_name: str = "pair.yaml") -> Signals | None:
+    """The typed `signals:` section (parses the placeholder dict until the declaration types it)."""
+    raw = pair.shared.signals
+    if raw is None or isinstance(raw, Signals):
+        return raw
+    try:
+        return Signals.model_validate(raw)
+    except ValidationError as err:
+        e = _first_error("signals", err)
+        raise DeclarationError(f"{decl_name} {e.key}", e.message) from None
+
+
+def composite_alarm_name(pair: Pair, role: Role) -> str:
+    """Name of the composite alarm of `role`'s region: what `regionpair status` reads."""
+    return pair.physical_name(COMPOSITE_SUFFIX, role)
+
+
+def topic_name(pair: Pair, role: Role) -> str:
+    """Name of the SNS topic that receives `role`'s region's alarm notifications."""
+    return pair.physical_name(TOPIC_SUFFIX, role)
+
+
+def s3_replication_rule_id(destination: Role) -> str:
+    """The rule id `components/bucket.py` gives each direction: S3 replication metrics carry it as `RuleId`."""
+    return f"to-{destination.value}"
+
+
+@dataclass(frozen=True)
+class ApiNames:
+    """Dimension values of the regional API's metrics."""
+
+    api_name: pulumi.Input[str]
+    stage: pulumi.Input[str]
+    function_name: pulumi.Input[str]
+
+
+def api_names(pair: Pair, role: Role, api: RegionalApi | None = None) -> ApiNames | None:
+    """The API's metric dimensions: the component's names when given, else the same deterministic names."""
+    decl = pair.shared.api
+    if decl is None:
+        return None
+    if api is not None:
+        return ApiNames(api_name=api.api_name, stage=api.stage_name, function_name=api.function_name)
+    return ApiNames(
+        api_name=pair.physical_name("api"), stage=decl.stage_name, function_name=pair.physical_name("api", role)
+    )
+
+
+@dataclass(frozen=True)
+class Query:
+    """One metric of a metric-math alarm."""
+
+    id: str
+    metric: str
+    stat: str
+
+
+_COMPARISONS = {
+    ">=": "GreaterThanOrEqualToThreshold",
+    ">": "GreaterThanThreshold",
+    "<": "LessThanThreshold",
+    "<=": "LessThanOrEqualToThreshold",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlarmSpec:
+    """One planned alarm: enough to create it and to check a stack has it."""
+
+    key: str
+    """Short stable id, also the alarm name's suffix (`<pair>-<key>-<region>`)."""
+    signal: str
+    """Declaration group it comes from: api, email, sms, volume, replication."""
+    namespace: str
+    metric: str
+    """Metric name (for metric math: the expression's main metric)."""
+    threshold: float
+    comparison: str
+    """`>=`, `>`, `<` or `<=`; `comparison_operator` gives CloudWatch's word."""
+    window: AlarmWindow
+    meaning: str
+    runbook: str
+    in_composite: bool
+    treat_missing_data: str = "notBreaching"
+    statistic: str | None = "Sum"
+    extended_statistic: str | None = None
+    dimensions: dict[str, Any] = field(default_factory=dict)
+    expression: str | None = None
+    """Metric math over `queries`; the alarm then watches the expression instead of `metric`."""
+    queries: tuple[Query, ...] = ()
+
+    @property
+    def comparison_operator(self) -> str:
+        """CloudWatch's ComparisonOperator value."""
+        return _COMPARISONS[self.comparison]
+
+    def name(self, pair: Pair, role: Role) -> str:
+        """Deterministic alarm name in `role`'s region."""
+        return pair.physical_name(self.key, role)
+
+    @property
+    def description(self) -> str:
+        """Meaning and runbook, as the notification shows them."""
+        text = f"{self.meaning} RUNBOOK: {self.runbook}"
+        return text[:1024]  # CloudWatch's limit for AlarmDescription
+
+
+def plan_alarms(pair: Pair, role: Role, api: ApiNames | None = None) -> list[AlarmSpec]:
+    """Every alarm `role`'s region gets from the declaration (empty without a `signals:` section)."""
+    sig = signals_of(pair)
+    if sig is None:
+        return []
+    s = pair.shared
+    peer_region = pair.half(role.peer).region
+    api = api or api_names(pair, role)
+    plan: list[AlarmSpec] = []
+
+    if s.api and sig.api.enabled and api is not None:
+        w = sig.api
+        api_dims = {"ApiName": api.api_name, "Stage": api.stage}
+        fn_dims = {"FunctionName": api.function_name}
+        plan += [
+            AlarmSpec(
+                key="api-5xx", signal="api", namespace="AWS/ApiGateway", metric="5XXError",
+                statistic="Average", dimensions=api_dims,  # the average of 0/1 per request is the error rate
+                threshold=w.error_rate_percent / 100, comparison=">=", window=w, in_composite=True,
+                meaning=f"The regional API answers 5xx to {w.error_rate_percent}% or more of requests.",
+                runbook="Check the function's errors and the app-state item; if the peer region's API is "
+                "healthy, fail over (regionpair failover).",
+            ),
+            AlarmSpec(
+                key="api-latency", signal="api", namespace="AWS/ApiGateway", metric="Latency",
+                statistic=None, extended_statistic="p99", dimensions=api_dims,
+                threshold=w.latency_p99_ms, comparison=">", window=w, in_composite=True,
+                meaning=f"p99 latency of the regional API is above {w.latency_p99_ms} ms.",
+                runbook="Look for throttling or a slow dependency in this region; fail over if the peer is fast.",
+            ),
+            AlarmSpec(
+                key="lambda-errors", signal="api", namespace="AWS/Lambda", metric="Errors", dimensions=fn_dims,
+                threshold=w.lambda_errors, comparison=">=", window=w, in_composite=True,
+                meaning=f"The API's function raised {w.lambda_errors} or more errors per period.",
+                runbook="Read the function's logs: a bad deploy fails in both regions (roll back, do not fail "
+                "over); a regional dependency failing is a reason to fail over.",
+            ),
+            AlarmSpec(
+                key="lambda-throttles", signal="api", namespace="AWS/Lambda", metric="Throttles", dimensions=fn_dims,
+                threshold=w.lambda_throttles, comparison=">=", window=w, in_composite=True,
+                meaning="The API's function is throttled: concurrency is exhausted in this region.",
+                runbook="Raise reserved concurrency or the account quota here; fail over if the peer has room.",
+            ),
+        ]  # fmt: skip
+
+    if s.email and sig.email.enabled:
+        w = sig.email
+        plan.append(
+            AlarmSpec(
+                key="ses-reject-rate", signal="email", namespace="AWS/SES", metric="Reject", statistic=None,
+                expression="IF(sends > 0, 100 * rejects / sends, 0)",
+                queries=(Query("rejects", "Reject", "Sum"), Query("sends", "Send", "Sum")),
+                threshold=w.reject_rate_percent, comparison=">=", window=w, in_composite=True,
+                meaning=f"SES rejects {w.reject_rate_percent}% or more of sends in this region (send errors).",
+                runbook="Check the account's sending status here (paused? quota?); if SES here refuses mail the "
+                "peer accepts, fail over sending.",
+            )
+        )  # fmt: skip
+        plan += [
+            AlarmSpec(
+                key=f"ses-{kind}-rate", signal="email", namespace="AWS/SES", metric=f"Reputation.{metric}",
+                statistic="Average", threshold=pct / 100, comparison=">=", window=w, in_composite=False,
+                meaning=f"The account's {kind} rate in this region is {pct}% or more (SES reviews at {review}).",
+                runbook=f"Fix the list or the content first: failing over moves the same {kind}s to the peer "
+                "region and looks like evasion.",
+            )
+            for kind, metric, pct, review in (
+                ("bounce", "BounceRate", w.bounce_rate_percent, "5%"),
+                ("complaint", "ComplaintRate", w.complaint_rate_percent, "0.1%"),
+            )
+        ]  # fmt: skip
+        config_set = w.delivery_delay_configuration_set or next((c.name for c in s.email.configuration_sets), None)
+        if config_set is not None:
+            plan.append(
+                AlarmSpec(
+                    key="ses-delivery-delay", signal="email", namespace="AWS/SES", metric="DeliveryDelay",
+                    dimensions={"ses:configuration-set": pair.physical_name(config_set)},
+                    threshold=w.delivery_delays, comparison=">=", window=w, in_composite=False,
+                    meaning=f"{w.delivery_delays} or more messages per period are delayed on their way to "
+                    "recipients.",
+                    runbook="Do not fail over for an ISP outage: it shows in both regions. Compare with the peer "
+                    "region's delays; act only if this region alone is delayed.",
+                )
+            )  # fmt: skip
+
+    if s.sms and sig.sms.enabled:
+        w = sig.sms
+        # AWS/SMSVoice has no per-number dimension: the finest split AWS publishes is the destination country.
+        plan += [
+            AlarmSpec(
+                key=f"sms-delivery-failure-{country.lower()}", signal="sms", namespace="AWS/SMSVoice",
+                metric="NumberOfTextMessagePartsDelivered", statistic=None, dimensions={"IsoCountryCode": country},
+                expression="IF(sent > 0, 100 * (1 - delivered / sent), 0)",
+                queries=(
+                    Query("delivered", "NumberOfTextMessagePartsDelivered", "Sum"),
+                    Query("sent", "NumberOfTextMessagePartsSent", "Sum"),
+                ),
+                threshold=w.delivery_failure_percent, comparison=">=", window=w, in_composite=False,
+                meaning=f"{w.delivery_failure_percent}% or more of SMS parts sent to {country} are not delivered.",
+                runbook="A carrier problem: switch the origination number or pool first (at least two numbers "
+                "per country, seed 000); fail over to the peer region second, if its numbers deliver.",
+            )
+            for country in sorted(s.sms.countries)
+        ]  # fmt: skip
+
+    # A region that does not take traffic (the warm standby) is silent by design: no volume floor there.
+    takes_traffic = s.strategy is Strategy.ACTIVE_ACTIVE or role is Role.PRIMARY
+    if sig.volume.enabled and takes_traffic:
+        w = sig.volume
+        if s.email:
+            plan.append(
+                AlarmSpec(
+                    key="ses-volume", signal="volume", namespace="AWS/SES", metric="Send",
+                    treat_missing_data="breaching", threshold=w.minimum_emails_sent, comparison="<", window=w,
+                    in_composite=True,
+                    meaning=f"Fewer than {w.minimum_emails_sent} emails sent per period, or no data at all "
+                    "(seed 000: a lack of events is a signal).",
+                    runbook="Check the senders and the SES endpoint in this region; silence with queued work "
+                    "means this region cannot send: fail over.",
+                )
+            )  # fmt: skip
+        if s.sms and w.include_sms:
+            plan.append(
+                AlarmSpec(
+                    key="sms-volume", signal="volume", namespace="AWS/SMSVoice",
+                    metric="NumberOfTextMessagePartsSent", treat_missing_data="breaching",
+                    threshold=w.minimum_sms_parts_sent, comparison="<", window=w, in_composite=True,
+                    meaning=f"Fewer than {w.minimum_sms_parts_sent} SMS parts sent per period, or no data at all.",
+                    runbook="Check the senders and End User Messaging in this region; fail over if it cannot send.",
+                )
+            )  # fmt: skip
+
+    if sig.replication.enabled:
+        w = sig.replication
+        for b in s.buckets:
+            sources_here = role is Role.PRIMARY or b.reverse_replication
+            if not (b.replication_time_control and sources_here):
+                continue  # S3 publishes replication metrics only for RTC rules, in the source bucket's region
+            dims = {
+                "SourceBucket": pair.physical_name(b.name, role),
+                "DestinationBucket": pair.physical_name(b.name, role.peer),
+                "RuleId": s3_replication_rule_id(role.peer),
+            }
+            plan += [
+                AlarmSpec(
+                    key=f"s3-{b.name}-{key}", signal="replication", namespace="AWS/S3", metric=metric,
+                    statistic="Maximum", dimensions=dims, threshold=threshold, comparison=">", window=w,
+                    in_composite=False,
+                    meaning=f"Replication of bucket {b.name} to {peer_region}: {what} above {threshold}.",
+                    runbook="The RPO is at risk: failing over now loses the pending objects. Check the "
+                    "replication role and the peer bucket; decide with the lag in hand.",
+                )
+                for key, metric, threshold, what in (
+                    ("replication-latency", "ReplicationLatency", w.s3_latency_seconds, "latency (s)"),
+                    ("pending", "OperationsPendingReplication", w.s3_operations_pending, "pending operations"),
+                )
+            ]  # fmt: skip
+        tables = [t.name for t in s.tables] + ([s.app_state.table] if s.app_state else [])
+        plan += [
+            AlarmSpec(
+                key=f"ddb-{t}-replication-latency", signal="replication", namespace="AWS/DynamoDB",
+                metric="ReplicationLatency", statistic="Average",
+                dimensions={"TableName": pair.physical_name(t), "ReceivingRegion": peer_region},
+                threshold=w.dynamodb_latency_ms, comparison=">", window=w, in_composite=False,
+                meaning=f"Global table {t} replicates to {peer_region} more slowly than {w.dynamodb_latency_ms} ms.",
+                runbook="Writes in this region are not yet in the peer: failing over now loses them. Watch the "
+                "lag fall before failing over if this region still answers.",
+            )
+            for t in tables
+        ]  # fmt: skip
+    return plan
+
+
+def composite_rule(names: list[str]) -> str:
+    """The composite's rule: any region-level alarm in ALARM makes the region unhealthy for us."""
+    return " OR ".join(f'ALARM("{n}")' for n in names)
 
 
 @dataclass
@@ -16,15 +319,131 @@ class FailoverSignalsArgs:
     """Inputs of `FailoverSignals`."""
 
     pair: Pair
+    """The validated declaration; alarms are built in `pair.this.region`."""
     api: RegionalApi | None = None
+    """The regional API, whose outputs name the metrics' dimensions (declared names when absent)."""
 
 
 class FailoverSignals(pulumi.ComponentResource):
     """Alarms that say 'fail over' in this half's region, a composite alarm and an SNS topic."""
 
     manifest: pulumi.Output[dict[str, Any]]
+    """{"topicArn", "composite": {"name", "region"} | None, "alarms": [{"name", "signal", "metric",
+    "namespace", "threshold", "region", "inComposite"}]}."""
 
     def __init__(self, name: str, args: FailoverSignalsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("regionpair:signals:FailoverSignals", name, None, opts)
-        self.manifest = pulumi.Output.from_input({})
+        pair = args.pair
+        role = pair.this_role
+        region = pair.this.region
+        try:
+            sig = signals_of(pair) or Signals()
+        except DeclarationError as err:
+            raise pulumi.RunError(f"invalid pair declaration: {err}") from None
+        tags = dict(pair.shared.tags)
+        child = pulumi.ResourceOptions(parent=self)
+
+        topic = aws.sns.Topic(f"{name}-topic", name=topic_name(pair, role), region=region, tags=tags, opts=child)
+        for i, address in enumerate(sig.notify_emails):
+            aws.sns.TopicSubscription(
+                f"{name}-notify-{i}", topic=topic.arn, protocol="email", endpoint=address, region=region, opts=child
+            )
+
+        plan = plan_alarms(pair, role, api_names(pair, role, args.api))
+        alarms: dict[str, aws.cloudwatch.MetricAlarm] = {}
+        for spec in plan:
+            # Members of the composite stay silent: the composite pages once for the region.
+            actions = [] if spec.in_composite else [topic.arn]
+            alarms[spec.key] = aws.cloudwatch.MetricAlarm(
+                f"{name}-{spec.key}",
+                name=spec.name(pair, role),
+                region=region,
+                alarm_description=spec.description,
+                comparison_operator=spec.comparison_operator,
+                threshold=spec.threshold,
+                evaluation_periods=spec.window.evaluation_periods,
+                datapoints_to_alarm=spec.window.datapoints_to_alarm,
+                treat_missing_data=spec.treat_missing_data,
+                **_metric_args(spec),
+                alarm_actions=actions,
+                ok_actions=actions,
+                tags=tags,
+                opts=child,
+            )
+
+        composite = None
+        members = [alarms[s.key] for s in plan if s.in_composite]
+        if members:
+            composite = aws.cloudwatch.CompositeAlarm(
+                f"{name}-composite",
+                alarm_name=composite_alarm_name(pair, role),
+                region=region,
+                alarm_description=(
+                    f"{region} is unhealthy for {pair.shared.name}: one of its region-level failover signals is "
+                    "in ALARM. RUNBOOK: read the member alarm's runbook, compare with the peer region's "
+                    "composite, then `regionpair failover` if the peer is OK (docs/signals-and-cdn.md)."
+                ),
+                alarm_rule=pulumi.Output.all(*[a.name for a in members]).apply(composite_rule),
+                alarm_actions=[topic.arn],
+                ok_actions=[topic.arn],
+                actions_enabled=True,
+                tags=tags,
+                opts=child,
+            )
+
+        self.topic = topic
+        self.alarms = alarms
+        self.composite = composite
+        self.manifest = pulumi.Output.from_input(
+            {
+                "topicArn": topic.arn,
+                "composite": {"name": composite.alarm_name, "region": region} if composite else None,
+                "alarms": [
+                    {
+                        "name": alarms[s.key].name,
+                        "signal": s.signal,
+                        "metric": s.metric,
+                        "namespace": s.namespace,
+                        "threshold": s.threshold,
+                        "region": region,
+                        "inComposite": s.in_composite,
+                    }
+                    for s in plan
+                ],
+            }
+        )
         self.register_outputs({"manifest": self.manifest})
+
+
+def _metric_args(spec: AlarmSpec) -> dict[str, Any]:
+    """MetricAlarm keyword arguments for a plain metric or a metric-math expression."""
+    period = spec.window.period_seconds
+    if spec.expression is None:
+        return {
+            "namespace": spec.namespace,
+            "metric_name": spec.metric,
+            "period": period,
+            "statistic": spec.statistic,
+            "extended_statistic": spec.extended_statistic,
+            "dimensions": spec.dimensions or None,
+        }
+    queries = [
+        aws.cloudwatch.MetricAlarmMetricQueryArgs(
+            id=q.id,
+            return_data=False,
+            metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+                namespace=spec.namespace,
+                metric_name=q.metric,
+                period=period,
+                stat=q.stat,
+                dimensions=spec.dimensions or None,
+            ),
+        )
+        for q in spec.queries
+    ]
+    queries.append(
+        aws.cloudwatch.MetricAlarmMetricQueryArgs(
+            id="signal", expression=spec.expression, label=spec.key, return_data=True
+        )
+    )
+    return {"metric_queries": queries}

@@ -157,6 +157,16 @@ class CloudMocks(pmocks.Mocks):
                 arn=arn, qualifiedArn=f"{arn}:1", version="1",
                 invokeArn=f"arn:aws:apigateway:{region}:lambda:path/2015-03-31/functions/{arn}/invocations",
             )  # fmt: skip
+        elif typ == "aws:apigateway/stage:Stage":
+            api_id = inputs.get("restApi", "")
+            stage = inputs.get("stageName", "")
+            out.update(
+                invokeUrl=f"https://{api_id}.execute-api.{region}.amazonaws.com/{stage}",
+                executionArn=f"arn:aws:execute-api:{region}:{ACCOUNT_ID}:{api_id}/{stage}",
+                arn=f"arn:aws:apigateway:{region}::/restapis/{api_id}/stages/{stage}",
+            )
+        elif typ == "aws:cloudwatch/logGroup:LogGroup":
+            out.update(arn=f"arn:aws:logs:{region}:{ACCOUNT_ID}:log-group:{inputs.get('name', name)}")
         elif typ == "aws:cloudwatch/metricAlarm:MetricAlarm":
             aname = inputs.get("name", name)
             out.update(arn=f"arn:aws:cloudwatch:{region}:{ACCOUNT_ID}:alarm:{aname}", __id=aname)

@@ -30,11 +30,15 @@ def test_root_component_carries_declaration_and_peer_manifest(primary, secondary
 def test_every_resource_is_parented_inside_the_half(primary, secondary):
     for run in (primary, secondary):
         root = run.one(ROOT_TYPE)
+        by_urn = {r.urn: r for r in run.resources}
         for r in run.resources:
-            if r is not root:
-                assert r.parent.startswith(root.urn.rsplit("::", 1)[0]) or r.parent == root.urn, (
-                    f"{r.urn} is parented to {r.parent}, outside the half"
-                )
+            if r is root:
+                continue
+            chain, cur = [], r
+            while cur.parent in by_urn and cur.parent != root.urn:
+                cur = by_urn[cur.parent]
+                chain.append(cur.name)
+            assert cur.parent == root.urn, f"{r.urn} is not inside the half (parents {chain} -> {cur.parent})"
 
 
 def test_regional_resources_name_their_region(primary, secondary):
