@@ -18,14 +18,14 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.app_state import AppStateStore
+from components.app_state import KEY_ATTRIBUTE, AppStateStore
 from components.declaration import Pair
 
 LAMBDA_SOURCE = Path(__file__).resolve().parent / "lambda_src" / "app.py"
 """The handler file, found next to this module (not via cwd: `pulumi up` may run from anywhere)."""
 HANDLER = "app.handler"
 LOG_RETENTION_DAYS = 30
-STATE_KEY_ATTRIBUTE = "AppId"
+STATE_KEY_ATTRIBUTE = KEY_ATTRIBUTE
 """Hash key of the app-state item (seed 001 keys its `AppConfigTable` by `AppId`)."""
 
 # One proxy resource plus the root: every path reaches the function, which routes itself (lambda_src/app.py).

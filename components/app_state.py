@@ -1,13 +1,35 @@
-"""Seed 001's app state table and its item, initialised once. (STUB: to be implemented.)"""
+"""Seed 001's application state (`active` / `fenced` / `failover`) in its own global table.
+
+The item is written once, by the primary, when the table is created. After that only operators change it
+(`regionpair state set`, a conditional write on `version`), so Pulumi must never write it again: the item is
+registered with `ignore_changes=["item"]` (a later `pulumi up` with a different declared initial state changes
+nothing) and `retain_on_delete=True` (removing the app-state section never deletes live state mid-incident).
+The regional API reads the item from the replica in its own region.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
-from components.declaration import Pair
+from components.declaration import KeyAttribute, Pair, Role, Table
+from components.table import GlobalTable, GlobalTableArgs
+
+KEY_ATTRIBUTE = "AppId"  # seed 001's partition key
+
+
+def initial_item(app_id: str, state: str) -> dict[str, Any]:
+    """The item in DynamoDB JSON, as `TableItem` takes it."""
+    return {
+        KEY_ATTRIBUTE: {"S": app_id},
+        "state": {"S": state},
+        "version": {"N": "1"},
+        "updatedBy": {"S": "pulumi"},
+    }
 
 
 @dataclass
@@ -15,14 +37,47 @@ class AppStateStoreArgs:
     """Inputs of `AppStateStore`."""
 
     pair: Pair
+    """The validated pair; `pair.shared.app_state` must be set."""
 
 
 class AppStateStore(pulumi.ComponentResource):
-    """Seed 001's app state table and its item, initialised once."""
+    """The app-state global table and (primary) its initial item."""
 
+    table_name: str
+    """Physical name of the state table, the same in both regions."""
     manifest: pulumi.Output[dict[str, Any]]
+    """`{"table", "appId", "keyAttribute", "initialState", "regions", "owner"}`."""
 
     def __init__(self, name: str, args: AppStateStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("regionpair:state:AppStateStore", name, None, opts)
-        self.manifest = pulumi.Output.from_input({})
+        pair = args.pair
+        settings = pair.shared.app_state
+        assert settings is not None  # wired only when declared
+        table = GlobalTable(
+            f"{name}-table",
+            GlobalTableArgs(
+                pair=pair, table=Table(name=settings.table, hash_key=KeyAttribute(name=KEY_ATTRIBUTE, type="S"))
+            ),
+            pulumi.ResourceOptions(parent=self),
+        )
+        self.table_name = table.table_name
+        if table.table is not None:
+            aws.dynamodb.TableItem(
+                f"{name}-item",
+                table_name=table.table.name,
+                hash_key=KEY_ATTRIBUTE,
+                item=json.dumps(initial_item(settings.app_id, settings.initial_state.value)),
+                region=pair.primary.region,
+                opts=pulumi.ResourceOptions(parent=self, ignore_changes=["item"], retain_on_delete=True),
+            )
+        self.manifest = pulumi.Output.from_input(
+            {
+                "table": self.table_name,
+                "appId": settings.app_id,
+                "keyAttribute": KEY_ATTRIBUTE,
+                "initialState": settings.initial_state.value,
+                "regions": [pair.primary.region, pair.secondary.region],
+                "owner": Role.PRIMARY.value,
+            }
+        )
         self.register_outputs({"manifest": self.manifest})
