@@ -107,4 +107,15 @@ class RegionPairHalf(pulumi.ComponentResource):
                 **parts,
             }
         )
-        self.register_outputs({"manifest": self.manifest})
+        # The engine gives stack policies a component's registered outputs, not its inputs: repeat what the
+        # policy pack needs (declaration, regions, the peer's manifest) next to this half's manifest.
+        self.register_outputs(
+            {
+                "manifest": self.manifest,
+                "role": pair.this_role.value,
+                "region": pair.this.region,
+                "peerRegion": pair.peer.region,
+                "declaration": pair.shared.model_dump(mode="json", by_alias=True, exclude_none=True),
+                "peerManifest": peer.manifest if peer else None,
+            }
+        )

@@ -1,0 +1,301 @@
+"""Cross-region parity of two halves, judged from their parity manifests (docs/parity-manifest.md).
+
+Pure functions, no Pulumi: the policy pack feeds them the manifests it sees in a stack (the half's own and,
+in the primary, the secondary's), and `regionpair audit` feeds them manifests built from a live account.
+Every finding names the policy it belongs to; a finding marked `undecided` could not be judged because a
+value is unknown until apply (preview) and must be reported as such, never as a pass or a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from components.budgets import S3_RTC_MINUTES
+from components.sms_throughput import mps as default_mps
+from policies.props import UNKNOWN, is_unknown
+
+SES_PARITY = "ses-identity-parity"
+SMS_MINIMUM = "sms-number-minimum"
+SMS_THROUGHPUT = "sms-standby-throughput"
+SMS_SNOWSHOE = "sms-tollfree-snowshoeing"
+S3_PARITY = "s3-bucket-replication-parity"
+DYNAMODB_PARITY = "dynamodb-table-replica-parity"
+API_PARITY = "apigateway-api-parity"
+ROUTING_PARITY = "route53-stop-routing-parity"
+
+DEFAULT_SETTINGS: dict[str, Any] = {"minimumNumbers": 2, "maxTollFreePerCountry": 1}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One parity problem: which policy, what is wrong with the fix, and what it is about."""
+
+    policy: str
+    message: str
+    subject: str
+    undecided: bool = False
+
+
+class _Findings(list[Finding]):
+    def add(self, policy: str, subject: str, message: str) -> None:
+        self.append(Finding(policy, message, subject))
+
+    def undecided(self, policy: str, subject: str, what: str) -> None:
+        self.append(Finding(policy, f"{what} is not known until apply; checked again on `pulumi up`", subject, True))
+
+
+def _section(manifest: Mapping[str, Any] | None, key: str) -> Any:
+    return (manifest or {}).get(key)
+
+
+def _by(items: Any, key: str) -> dict[str, Mapping[str, Any]]:
+    return {str(i.get(key)): i for i in items or [] if isinstance(i, Mapping)}
+
+
+def _capacity_terms(numbers: list[Mapping[str, Any]]) -> str:
+    return " + ".join(f"{n.get('type')} {n.get('mps')}" for n in numbers)
+
+
+# ------------------------------------------------------------------------------------------------ one half
+def check_half(
+    manifest: Mapping[str, Any], declaration: Mapping[str, Any] | None, settings: Mapping[str, Any] | None = None
+) -> list[Finding]:
+    """What one half must have on its own, whatever its peer: SMS capacity, toll-free use, DKIM per region."""
+    cfg = {**DEFAULT_SETTINGS, **(settings or {})}
+    out = _Findings()
+    decl = declaration or {}
+    role, region = manifest.get("role"), manifest.get("region")
+    subject = f"{role} ({region})"
+
+    sms_decl = decl.get("sms") or {}
+    sms = _section(manifest, "sms") or {}
+    numbers = [n for n in sms.get("numbers") or [] if isinstance(n, Mapping) and n.get("type") != "SIMULATOR"]
+    for country, need in (sms_decl.get("countries") or {}).items():
+        have = [n for n in numbers if n.get("country") == country]
+        minimum = max(int(need.get("minimumNumbers", 2)), int(cfg["minimumNumbers"]))
+        if len(have) < minimum:
+            out.add(
+                SMS_MINIMUM,
+                f"{subject} sms {country}",
+                f"{region} holds {len(have)} origination number(s) for {country}, fewer than {minimum}; "
+                "add sms.numbers or regionpair:existingNumbers for that region",
+            )
+        volume = float(need.get("failoverVolumeMps", 0) or 0)
+        if role == "secondary" and volume > 0:
+            capacity = sum(float(n.get("mps", default_mps(str(n.get("type")), country))) for n in have)
+            sender_ids = [s for s in sms.get("senderIds") or [] if s.get("country") == country]
+            capacity += sum(float(s.get("mps", default_mps("SENDER_ID", country))) for s in sender_ids)
+            if capacity < volume:
+                out.add(
+                    SMS_THROUGHPUT,
+                    f"{subject} sms {country}",
+                    f"the standby can send {capacity:g} msg/s to {country} "
+                    f"({_capacity_terms(have) or 'no numbers'}), "
+                    f"less than the declared failover volume {volume:g} msg/s; add numbers of a faster type",
+                )
+    toll_free: dict[str, int] = {}
+    for n in numbers:
+        if n.get("type") == "TOLL_FREE":
+            toll_free[n.get("country")] = toll_free.get(n.get("country"), 0) + 1
+    for country, count in toll_free.items():
+        if count > int(cfg["maxTollFreePerCountry"]):
+            out.add(
+                SMS_SNOWSHOE,
+                f"{subject} sms {country}",
+                f"{region} uses {count} toll-free numbers for {country}; carriers filter traffic spread over "
+                "several toll-free numbers (snowshoeing): use one toll-free number or a short code",
+            )
+
+    email = _section(manifest, "email") or {}
+    for d in email.get("domains") or []:
+        if d.get("dkimMode") == "per-region":
+            records = d.get("dkimRecords")
+            if is_unknown(records):
+                out.undecided(SES_PARITY, f"{subject} {d.get('domain')}", "the DKIM record names")
+            elif len(records or []) != 3:
+                out.add(
+                    SES_PARITY,
+                    f"{subject} {d.get('domain')}",
+                    f"{d.get('domain')} has {len(records or [])} DKIM records in {region}, Easy DKIM needs 3",
+                )
+    return out
+
+
+# --------------------------------------------------------------------------------------------- both halves
+def compare_manifests(
+    primary: Mapping[str, Any],
+    secondary: Mapping[str, Any],
+    declaration: Mapping[str, Any] | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> list[Finding]:
+    """Everything that must match or connect across the two halves, plus each half's own checks."""
+    out = _Findings()
+    out += check_half(primary, declaration, settings)
+    out += check_half(secondary, declaration, settings)
+    decl = declaration or {}
+    p_region, s_region = primary.get("region"), secondary.get("region")
+    if p_region == s_region:
+        out.add(SES_PARITY, "pair", f"both halves are in {p_region}; a pair needs two regions")
+
+    _email(out, primary, secondary, decl)
+    _buckets(out, primary, secondary, decl)
+    _tables(out, primary, secondary, decl)
+    _api(out, primary, secondary)
+    _routing(out, primary, secondary)
+    return out
+
+
+def _email(out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str, Any], decl: Mapping[str, Any]) -> None:
+    p, s = _section(primary, "email"), _section(secondary, "email")
+    declared = set((decl.get("email") or {}).get("domains") or [])
+    if not declared and not p and not s:
+        return
+    pd, sd = _by((p or {}).get("domains"), "domain"), _by((s or {}).get("domains"), "domain")
+    for domain in sorted(declared | set(pd) | set(sd)):
+        missing = [m.get("region") for m, have in ((primary, pd), (secondary, sd)) if domain not in have]
+        if missing:
+            out.add(SES_PARITY, domain, f"{domain} is not verified in {', '.join(map(str, missing))}; "
+                    "declare it under email.domains so both halves create the identity")  # fmt: skip
+            continue
+        for half, entry in ((primary, pd[domain]), (secondary, sd[domain])):
+            if not entry.get("mailFrom"):
+                out.add(SES_PARITY, domain, f"{domain} has no custom MAIL FROM in {half.get('region')}")
+            target = entry.get("dkimTarget")
+            if (
+                entry.get("dkimMode") == "per-region"
+                and target
+                and half.get("region") not in str(target)
+                and (target != "dkim.amazonses.com")
+            ):
+                out.add(SES_PARITY, domain, f"{domain}'s DKIM in {half.get('region')} points at {target}")
+    p_sets = sorted(c.get("name") for c in (p or {}).get("configurationSets") or [])
+    s_sets = sorted(c.get("name") for c in (s or {}).get("configurationSets") or [])
+    if p_sets != s_sets:
+        out.add(
+            SES_PARITY,
+            "configuration sets",
+            f"configuration sets differ: {primary.get('region')} has {p_sets}, {secondary.get('region')} has "
+            f"{s_sets}; senders that name a set fail in the region without it",
+        )
+
+
+def _buckets(out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str, Any], decl: Mapping[str, Any]) -> None:
+    pb, sb = _by(primary.get("buckets"), "name"), _by(secondary.get("buckets"), "name")
+    rpo = int((decl.get("objectives") or {}).get("rpoMinutes", 15))
+    for spec in decl.get("buckets") or [{"name": n} for n in set(pb) | set(sb)]:
+        name = spec["name"]
+        p, s = pb.get(name), sb.get(name)
+        if not p or not s:
+            where = primary.get("region") if not p else secondary.get("region")
+            out.add(S3_PARITY, f"bucket {name}", f"bucket pair {name} has no bucket in {where}")
+            continue
+        for half, b in ((primary, p), (secondary, s)):
+            if not b.get("versioning"):
+                out.add(S3_PARITY, f"bucket {name}", f"{b.get('bucket')} in {half.get('region')} is not versioned; "
+                        "replication needs versioning on both buckets")  # fmt: skip
+        rules = p.get("replication") or []
+        to_peer = [r for r in rules if r.get("to") == s.get("arn") or r.get("toRegion") == secondary.get("region")]
+        if any(is_unknown(r.get("to")) for r in to_peer) or is_unknown(s.get("arn")):
+            out.undecided(S3_PARITY, f"bucket {name}", "the replica bucket's ARN")
+            continue
+        to_peer = [r for r in to_peer if r.get("to") == s.get("arn")]
+        if not to_peer:
+            out.add(
+                S3_PARITY,
+                f"bucket {name}",
+                f"{p.get('bucket')} has no replication rule to {s.get('bucket')} in {secondary.get('region')}; "
+                "the primary must replicate every declared bucket to its peer",
+            )
+            continue
+        rule = to_peer[0]
+        if not rule.get("deleteMarkers"):
+            out.add(S3_PARITY, f"bucket {name}", f"{p.get('bucket')}'s rule does not replicate delete markers "
+                    "(V2 rules drop them unless enabled): set replicateDeleteMarkers: true")  # fmt: skip
+        if rpo <= S3_RTC_MINUTES and not rule.get("rtc"):
+            out.add(
+                S3_PARITY,
+                f"bucket {name}",
+                f"objectives.rpoMinutes is {rpo} but {p.get('bucket')} replicates without Replication Time Control "
+                f"(no time bound); set replicationTimeControl: true",
+            )
+
+
+def _tables(out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str, Any], decl: Mapping[str, Any]) -> None:
+    owned = _by(primary.get("tables"), "name")
+    for spec in decl.get("tables") or [{"name": n} for n in owned]:
+        name = spec["name"]
+        t = owned.get(name)
+        if t is None:
+            out.add(DYNAMODB_PARITY, f"table {name}", f"table {name} is not deployed by the primary")
+            continue
+        if secondary.get("region") not in (t.get("replicaRegions") or []):
+            out.add(
+                DYNAMODB_PARITY,
+                f"table {name}",
+                f"{t.get('table')} has no replica in {secondary.get('region')} (replicas: {t.get('replicaRegions')})",
+            )
+        if t.get("stream") != "NEW_AND_OLD_IMAGES":
+            out.add(DYNAMODB_PARITY, f"table {name}", f"{t.get('table')} streams {t.get('stream')}; global "
+                    "tables need streams, NEW_AND_OLD_IMAGES")  # fmt: skip
+        if not t.get("pitr"):
+            out.add(DYNAMODB_PARITY, f"table {name}", f"{t.get('table')} has no point-in-time recovery")
+        for key in ("hashKey", "rangeKey"):
+            if spec.get(key) and t.get(key) and dict(spec[key]).get("name") != t[key].get("name"):
+                out.add(DYNAMODB_PARITY, f"table {name}", f"{t.get('table')}'s {key} differs from the declaration")
+
+
+def _api(out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str, Any]) -> None:
+    p, s = _section(primary, "api"), _section(secondary, "api")
+    if not p and not s:
+        return
+    if not p or not s:
+        missing = primary.get("region") if not p else secondary.get("region")
+        out.add(API_PARITY, "api", f"the API is not deployed in {missing}")
+        return
+    for key in ("domainName", "runtime", "memoryMb", "timeoutSeconds", "codeSha256"):
+        if p.get(key) != s.get(key) and not is_unknown(p.get(key)) and not is_unknown(s.get(key)):
+            out.add(
+                API_PARITY,
+                "api",
+                f"the API's {key} differs: {p.get(key)} in {primary.get('region')}, {s.get(key)} in "
+                f"{secondary.get('region')}; the standby must behave like the primary",
+            )
+
+
+def _routing(out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str, Any]) -> None:
+    p, s = _section(primary, "routing") or {}, _section(secondary, "routing") or {}
+    if p.get("mode", s.get("mode")) != "failover":
+        return
+    alarm, check = s.get("alarm") or {}, p.get("healthCheck") or {}
+    if not alarm:
+        out.add(ROUTING_PARITY, "stop alarm", f"the secondary ({secondary.get('region')}) has no STOP alarm")
+    elif alarm.get("region") != secondary.get("region"):
+        out.add(ROUTING_PARITY, "stop alarm", f"the STOP alarm lives in {alarm.get('region')}, not in the standby "
+                f"region {secondary.get('region')}: failover would depend on the region that failed")  # fmt: skip
+    if not check:
+        out.add(ROUTING_PARITY, "health check", "the primary has no STOP health check")
+    elif alarm:
+        if check.get("type") != "CLOUDWATCH_METRIC":
+            out.add(ROUTING_PARITY, "health check", f"the STOP health check has type {check.get('type')}")
+        if (check.get("alarmName"), check.get("alarmRegion")) != (alarm.get("name"), alarm.get("region")):
+            out.add(
+                ROUTING_PARITY,
+                "health check",
+                f"the health check watches {check.get('alarmName')} in {check.get('alarmRegion')}, but the "
+                f"standby's alarm is {alarm.get('name')} in {alarm.get('region')}",
+            )
+    records = p.get("records") or []
+    kinds = sorted(str(r.get("failover")) for r in records)
+    if kinds != ["PRIMARY", "SECONDARY"]:
+        out.add(ROUTING_PARITY, "records", f"failover records {kinds}; expected one PRIMARY and one SECONDARY")
+        return
+    standby_target = (_section(secondary, "api") or {}).get("regionalDomainName", UNKNOWN)
+    second = next(r for r in records if r.get("failover") == "SECONDARY")
+    target = (second.get("aliasTarget") or {}).get("name")
+    if is_unknown(target) or is_unknown(standby_target):
+        out.undecided(ROUTING_PARITY, "records", "the SECONDARY record's alias target")
+    elif target != standby_target:
+        out.add(ROUTING_PARITY, "records", f"the SECONDARY record aliases {target}, not the standby API "
+                f"{standby_target}")  # fmt: skip

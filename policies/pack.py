@@ -1,0 +1,405 @@
+"""The policies of the pack, as importable objects (`ALL_POLICIES`); `policies/__main__.py` serves them.
+
+How the peer is seen: a stack policy sees only its own stack, so the program hands the other half in. The root
+component `regionpair:index:RegionPairHalf` carries the shared declaration and, in the primary, the secondary's
+parity manifest (read through a StackReference), both as inputs and as registered outputs. Parity policies
+therefore judge the pair in the **primary's** preview/up. In the secondary (deployed first, when no primary
+exists) they judge what that half can show alone and never block on the missing peer.
+
+Unknown values (preview): rules read plain copies where unknowns are marked; a rule whose verdict depends on
+an unknown raises `UnknownValueError`, which the SDK reports as advisory "can't run during preview", never as a
+pass or a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    PolicyResource,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.proxy import UnknownValueError
+
+from components import budgets
+from policies import compare
+from policies import props as P
+
+MANDATORY, ADVISORY = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
+
+
+class Undecided(UnknownValueError):
+    """A verdict that depends on a value unknown until apply; the SDK reports it as advisory, not a result."""
+
+    def __init__(self, what: str) -> None:
+        Exception.__init__(self, what)
+        self.unknown_type_sentinel, self.props = "", []
+        self.message = f"{what} is not known until apply; the policy runs again on `pulumi up`"
+
+
+def _undecided(what: str) -> Undecided:
+    return Undecided(what)
+
+
+def _root(resources: list[PolicyResource]) -> Mapping[str, Any] | None:
+    root = next((r for r in resources if r.resource_type == P.ROOT), None)
+    return P.plain(root.props) if root is not None else None
+
+
+def _of(resources: list[PolicyResource], token: str) -> list[tuple[PolicyResource, dict[str, Any]]]:
+    return [(r, P.plain(r.props)) for r in resources if r.resource_type == token]
+
+
+# ------------------------------------------------------------------------------------------- parity (stack)
+def _parity_validator(policy: str) -> Callable[[StackValidationArgs, ReportViolation], None]:
+    def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+        root = _root(list(args.resources))
+        if root is None:
+            return
+        own, peer = root.get("manifest"), root.get("peerManifest")
+        if own is P.UNKNOWN or not isinstance(own, Mapping):
+            raise _undecided("this half's parity manifest")
+        settings = dict(args.get_config() or {})
+        declaration = root.get("declaration") if isinstance(root.get("declaration"), Mapping) else None
+        if isinstance(peer, Mapping) and peer:
+            primary, secondary = (own, peer) if own.get("role") == "primary" else (peer, own)
+            findings = compare.compare_manifests(primary, secondary, declaration, settings)
+        else:
+            findings = compare.check_half(own, declaration, settings)
+        mine = [f for f in findings if f.policy == policy]
+        for f in mine:
+            if not f.undecided:
+                report_violation(f"{f.subject}: {f.message}", None)
+        if mine and all(f.undecided for f in mine):
+            raise _undecided("; ".join(f"{f.subject}: {f.message}" for f in mine))
+
+    return validate
+
+
+_PARITY = [
+    (compare.SES_PARITY, "Every sending domain is verified in both regions with its own Easy DKIM records and a "
+     "custom MAIL FROM, and both regions have the same configuration sets (seed 000: identities are regional)."),
+    (compare.SMS_MINIMUM, "Each region holds at least the minimum of SMS origination numbers per declared country "
+     "(seed 000: at least two, to survive a carrier problem), counting numbers registered by hand."),
+    (compare.SMS_THROUGHPUT, "The standby's summed SMS throughput per country (messages per second by number type) "
+     "covers the declared failover volume."),
+    (compare.SMS_SNOWSHOE, "No more toll-free numbers per country than configured (default 1): spreading traffic "
+     "over toll-free numbers to add throughput gets filtered by carriers."),
+    (compare.S3_PARITY, "Every declared bucket exists and is versioned in both regions, the primary replicates it "
+     "to the peer's bucket with delete markers, and with Replication Time Control when the RPO is <= 15 min."),
+    (compare.DYNAMODB_PARITY, "Every declared global table has a replica in the peer region, the declared keys, "
+     "NEW_AND_OLD_IMAGES streams and point-in-time recovery."),
+    (compare.API_PARITY, "The regional API exists in both regions with the same domain, Lambda runtime, memory, "
+     "timeout and code."),
+    (compare.ROUTING_PARITY, "STOP routing is wired across the pair: the alarm lives in the standby region, the "
+     "primary's health check watches exactly that alarm, and the failover records alias the two regional APIs."),
+]  # fmt: skip
+
+_SMS_SCHEMA = PolicyConfigSchema(
+    properties={
+        "minimumNumbers": {"type": "integer", "default": 2, "minimum": 1},
+        "maxTollFreePerCountry": {"type": "integer", "default": 1, "minimum": 1},
+    }
+)
+
+PARITY_POLICIES = [
+    StackValidationPolicy(
+        name=name,
+        description=description,
+        enforcement_level=ADVISORY if name == compare.SMS_SNOWSHOE else MANDATORY,
+        validate=_parity_validator(name),
+        config_schema=_SMS_SCHEMA if name.startswith("sms-") else None,
+    )
+    for name, description in _PARITY
+]
+
+
+# ----------------------------------------------------------------------------------- bucket guards (stack)
+def validate_bucket_guards(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """Each bucket has versioning on, all four public-access blocks and a policy denying non-TLS requests."""
+    resources = list(args.resources)
+    guards: dict[str, dict[str, Any]] = {}
+    for token, key in (
+        (P.BUCKET_VERSIONING, "versioning"),
+        (P.BUCKET_PUBLIC_ACCESS, "public"),
+        (P.BUCKET_POLICY, "policy"),
+    ):
+        for _, props in _of(resources, token):
+            if props.get("bucket") is P.UNKNOWN:
+                raise _undecided("which bucket a versioning/public-access/policy resource belongs to")
+            guards.setdefault(str(props.get("bucket")), {})[key] = props
+    for resource, props in _of(resources, P.BUCKET):
+        name = props.get("bucket")
+        if name is P.UNKNOWN:
+            raise _undecided("a bucket name")
+        have = guards.get(str(name), {}) or guards.get(str(props.get("id")), {})
+        status = P.dig(have.get("versioning"), "versioningConfiguration.status")
+        if status != "Enabled":
+            report_violation(f"bucket {name} has no versioning (status {status}); replication needs it", resource.urn)
+        flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+        public = have.get("public") or {}
+        if not all(public.get(f) is True for f in flags):
+            report_violation(f"bucket {name} does not block public access (all four must be true)", resource.urn)
+        doc = P.policy_document((have.get("policy") or {}).get("policy"))
+        if (have.get("policy") or {}).get("policy") is P.UNKNOWN:
+            raise _undecided(f"bucket {name}'s policy")
+        if not _denies_insecure_transport(doc):
+            report_violation(
+                f"bucket {name} accepts non-TLS requests; add a Deny on aws:SecureTransport=false", resource.urn
+            )
+
+
+def _denies_insecure_transport(doc: dict[str, Any] | None) -> bool:
+    for statement in (doc or {}).get("Statement") or []:
+        condition = (statement.get("Condition") or {}).get("Bool") or {}
+        if statement.get("Effect") == "Deny" and str(condition.get("aws:SecureTransport")).lower() == "false":
+            return True
+    return False
+
+
+# ------------------------------------------------------------------------------ replication rule (resource)
+def validate_replication_rule(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """Every rule is an enabled V2 rule (filter) that replicates delete markers to another bucket."""
+    if args.resource_type != P.BUCKET_REPLICATION:
+        return
+    props = P.plain(args.props)
+    source = props.get("bucket")
+    for i, rule in enumerate(props.get("rules") or []):
+        rid = rule.get("id") or f"rules[{i}]"
+        if rule.get("status") != "Enabled":
+            report_violation(f"replication rule {rid} of {source} is not Enabled", None)
+        if "filter" not in rule:
+            report_violation(f"replication rule {rid} of {source} has no filter (a V1 rule); add filter: {{}}", None)
+        if P.dig(rule, "deleteMarkerReplication.status") != "Enabled":
+            report_violation(
+                f"replication rule {rid} of {source} does not replicate delete markers; enable "
+                "deleteMarkerReplication so deletions reach the peer",
+                None,
+            )
+        dest = P.dig(rule, "destination.bucket")
+        if dest is P.UNKNOWN:
+            raise _undecided(f"the destination of rule {rid}")
+        if isinstance(source, str) and isinstance(dest, str) and dest.endswith(f":::{source}"):
+            report_violation(f"replication rule {rid} of {source} replicates into the same bucket", None)
+
+
+# ------------------------------------------------------------------------------------ global table (resource)
+def validate_global_table(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """A table is a global table: a replica in another region, NEW_AND_OLD_IMAGES streams, PITR."""
+    if args.resource_type != P.TABLE:
+        return
+    props = P.plain(args.props)
+    name, region = props.get("name"), props.get("region")
+    regions = [r.get("regionName") for r in props.get("replicas") or []]
+    if not any(r and r != region for r in regions):
+        report_violation(f"table {name} in {region} has no replica in another region (replicas: {regions})", None)
+    if not props.get("streamEnabled") or props.get("streamViewType") != "NEW_AND_OLD_IMAGES":
+        report_violation(f"table {name} must stream NEW_AND_OLD_IMAGES (global tables need streams)", None)
+    if not P.dig(props, "pointInTimeRecovery.enabled"):
+        report_violation(f"table {name} has no point-in-time recovery", None)
+
+
+# ------------------------------------------------------------------------------------ IAM wildcards (resource)
+def validate_no_wildcards(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    """No `*` action (or `service:*`) and no `*` resource in the pair's IAM policies."""
+    if args.resource_type != P.ROLE_POLICY:
+        return
+    raw = P.plain(args.props).get("policy")
+    if raw is P.UNKNOWN:
+        raise _undecided("the role policy document")
+    doc = P.policy_document(raw)
+    if doc is None:
+        return
+    for statement in doc.get("Statement") or []:
+        if statement.get("Effect") != "Allow":
+            continue
+        sid = statement.get("Sid", "a statement")
+        bad_actions = [a for a in P.as_list(statement.get("Action")) if a == "*" or str(a).endswith(":*")]
+        if bad_actions:
+            report_violation(f"{sid} allows wildcard actions {bad_actions}; list the actions needed", None)
+        if "*" in P.as_list(statement.get("Resource")):
+            report_violation(f'{sid} allows Resource "*"; scope it to the pair\'s ARNs', None)
+
+
+# ----------------------------------------------------------------------------------- failover routing (stack)
+def validate_failover_records(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """Failover records come in PRIMARY/SECONDARY pairs; PRIMARY has a health check; short TTL when not alias."""
+    max_ttl = int((args.get_config() or {}).get("maxTtlSeconds", 60))
+    groups: dict[tuple[Any, Any, Any], list[tuple[PolicyResource, dict[str, Any]]]] = {}
+    for resource, props in _of(list(args.resources), P.RECORD):
+        policies = props.get("failoverRoutingPolicies") or []
+        if not policies:
+            continue
+        groups.setdefault((props.get("zoneId"), props.get("name"), props.get("type")), []).append((resource, props))
+        ttl = props.get("ttl")
+        if not props.get("aliases") and ttl is not None and ttl is not P.UNKNOWN and int(ttl) > max_ttl:
+            report_violation(f"failover record {props.get('name')} has TTL {ttl} s > {max_ttl} s", resource.urn)
+    for (_, name, _), records in groups.items():
+        kinds = sorted(str(P.dig(p, "failoverRoutingPolicies.0.type")) for _, p in records)
+        if kinds != ["PRIMARY", "SECONDARY"]:
+            report_violation(
+                f"failover records for {name} are {kinds}; create exactly one PRIMARY and one SECONDARY",
+                records[0][0].urn,
+            )
+        for resource, props in records:
+            primary = P.dig(props, "failoverRoutingPolicies.0.type") == "PRIMARY"
+            if primary and not props.get("healthCheckId"):
+                report_violation(
+                    f"the PRIMARY record for {name} has no health check: it would never fail over", resource.urn
+                )
+
+
+def validate_stop_health_check(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """A CLOUDWATCH_METRIC health check watches an alarm in the standby region, keeping last known status."""
+    resources = list(args.resources)
+    root = _root(resources) or {}
+    standby = root.get("peerRegion") if root.get("role") == "primary" else root.get("region")
+    for resource, props in _of(resources, P.HEALTH_CHECK):
+        if props.get("type") != "CLOUDWATCH_METRIC":
+            continue
+        region = props.get("cloudwatchAlarmRegion")
+        if region is P.UNKNOWN:
+            raise _undecided("the health check's alarm region")
+        if standby and region != standby:
+            report_violation(
+                f"the STOP health check watches an alarm in {region}, not in the standby region {standby}: "
+                "failing over must not depend on the failed region",
+                resource.urn,
+            )
+        if props.get("insufficientDataHealthStatus") != "LastKnownStatus":
+            report_violation(
+                "set insufficientDataHealthStatus to LastKnownStatus so a gap in the metric does not flip routing",
+                resource.urn,
+            )
+
+
+# ---------------------------------------------------------------------------------------- budgets (stack)
+def validate_rto_budget(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """Worst-case RTO of the deployed routing (alarm period x periods + health check + TTL) fits the objective."""
+    resources = list(args.resources)
+    root = _root(resources)
+    if root is None or not isinstance(root.get("declaration"), Mapping):
+        return
+    decl = root["declaration"]
+    objective = int((decl.get("objectives") or {}).get("rtoSeconds", 300))
+    routing = decl.get("routing") or {}
+    mode = routing.get("mode", "failover")
+    if mode == "failover":
+        alarm = _stop_alarm(resources, root)
+        if alarm is None:
+            return
+        period, periods = alarm.get("period"), alarm.get("evaluationPeriods")
+        if P.UNKNOWN in (period, periods) or period is None or periods is None:
+            raise _undecided("the STOP alarm's period")
+        budget = budgets.rto_from("failover", period_seconds=int(period), evaluation_periods=int(periods))
+    else:
+        lat = routing.get("latency") or {}
+        budget = budgets.rto_from(
+            "latency",
+            request_interval_seconds=int(lat.get("requestIntervalSeconds", 30)),
+            failure_threshold=int(lat.get("failureThreshold", 3)),
+        )
+    if budget.seconds is not None and budget.seconds > objective:
+        report_violation(f"worst-case RTO {budget.arithmetic} exceeds objectives.rtoSeconds {objective} s", None)
+
+
+def _stop_alarm(resources: list[PolicyResource], root: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    for _, props in _of(resources, P.METRIC_ALARM):
+        if str(props.get("name", "")).endswith("stop-failover"):
+            return props
+    peer = root.get("peerManifest") or {}
+    return P.dig(peer, "routing.alarm") if isinstance(peer, Mapping) else None
+
+
+def validate_rpo_budget(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """The RPO implied by the deployed replication (RTC 15 min, global tables ~1 min) fits the objective."""
+    resources = list(args.resources)
+    root = _root(resources)
+    if root is None or not isinstance(root.get("declaration"), Mapping):
+        return
+    objective = int((root["declaration"].get("objectives") or {}).get("rpoMinutes", 15))
+    stores: list[dict[str, Any]] = []
+    for _, props in _of(resources, P.BUCKET_REPLICATION):
+        for rule in props.get("rules") or []:
+            rtc = P.dig(rule, "destination.replicationTime.status") == "Enabled"
+            stores.append({"name": f"{props.get('bucket')}/{rule.get('id')}", "replicationTimeControl": rtc})
+    tables = [{"name": p.get("name")} for _, p in _of(resources, P.TABLE) if p.get("replicas")]
+    budget = budgets.worst_case_rpo(stores, tables)
+    if budget.minutes is None:
+        report_violation(f"RPO unbounded: {budget.arithmetic}; enable Replication Time Control", None)
+    elif budget.minutes > objective:
+        report_violation(f"worst-case RPO {budget.arithmetic} exceeds objectives.rpoMinutes {objective} min", None)
+
+
+RESOURCE_POLICIES = [
+    ResourceValidationPolicy(
+        name="s3-replication-rule-complete",
+        description="Replication rules are enabled V2 rules that replicate delete markers into another bucket.",
+        enforcement_level=MANDATORY,
+        validate=validate_replication_rule,
+    ),
+    ResourceValidationPolicy(
+        name="dynamodb-table-global-replica",
+        description="Tables are global tables: a replica in another region, NEW_AND_OLD_IMAGES streams, PITR.",
+        enforcement_level=MANDATORY,
+        validate=validate_global_table,
+    ),
+    ResourceValidationPolicy(
+        name="iam-policy-no-wildcards",
+        description="The replication and Lambda roles grant no `*` action or resource: least privilege.",
+        enforcement_level=MANDATORY,
+        validate=validate_no_wildcards,
+    ),
+]
+
+STACK_POLICIES = [
+    StackValidationPolicy(
+        name="s3-bucket-guards",
+        description="Buckets are versioned, block public access and deny requests not made over TLS.",
+        enforcement_level=MANDATORY,
+        validate=validate_bucket_guards,
+    ),
+    StackValidationPolicy(
+        name="route53-record-failover-pairs",
+        description="Failover records come in PRIMARY/SECONDARY pairs, the PRIMARY has a health check, and "
+        "non-alias failover records have a TTL no longer than configured (default 60 s).",
+        enforcement_level=MANDATORY,
+        validate=validate_failover_records,
+        config_schema=PolicyConfigSchema(properties={"maxTtlSeconds": {"type": "integer", "default": 60}}),
+    ),
+    StackValidationPolicy(
+        name="route53-healthcheck-standby-alarm",
+        description="The STOP health check (CLOUDWATCH_METRIC) watches an alarm in the standby region and keeps "
+        "its last known status when data is missing (seed 003).",
+        enforcement_level=MANDATORY,
+        validate=validate_stop_health_check,
+    ),
+    StackValidationPolicy(
+        name="pair-rto-budget",
+        description="The worst-case RTO computed from the deployed routing fits objectives.rtoSeconds.",
+        enforcement_level=MANDATORY,
+        validate=validate_rto_budget,
+    ),
+    StackValidationPolicy(
+        name="pair-rpo-budget",
+        description="The RPO implied by the deployed replication fits objectives.rpoMinutes.",
+        enforcement_level=MANDATORY,
+        validate=validate_rpo_budget,
+    ),
+]
+
+
+def _signal_policies() -> list[Any]:
+    from policies.rules_signals import POLICIES
+
+    return list(POLICIES)
+
+
+ALL_POLICIES = [*PARITY_POLICIES, *RESOURCE_POLICIES, *STACK_POLICIES, *_signal_policies()]

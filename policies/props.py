@@ -1,0 +1,111 @@
+"""Type tokens and camelCase property readers: the one place policies learn resource shapes.
+
+Properties arrive camelCase (the engine's form of pulumi-aws's snake_case arguments). During preview a value
+may be unknown: `pulumi_policy`'s proxy raises `UnknownValueError` when one is read. `plain()` turns a proxied
+mapping into ordinary data with `UNKNOWN` in place of unknowns, so a rule can say "undecided" for the parts
+it cannot see and still judge the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pulumi_policy.proxy import UnknownValueError
+
+ROOT = "regionpair:index:RegionPairHalf"
+BUCKET = "aws:s3/bucket:Bucket"
+BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+BUCKET_PUBLIC_ACCESS = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+BUCKET_REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
+TABLE = "aws:dynamodb/table:Table"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+RECORD = "aws:route53/record:Record"
+HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
+METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+LAMBDA = "aws:lambda/function:Function"
+
+
+class _Unknown:
+    """Placeholder for a value not known until apply."""
+
+    def __repr__(self) -> str:
+        return "<unknown until apply>"
+
+
+UNKNOWN: Any = _Unknown()
+
+
+def plain(value: Any) -> Any:
+    """Copy a (possibly proxied) value into plain data, unknown leaves replaced by `UNKNOWN`."""
+    if isinstance(value, Mapping):
+        out = {}
+        for key in list(value.keys()):
+            try:
+                out[key] = plain(value[key])
+            except UnknownValueError:
+                out[key] = UNKNOWN
+        return out
+    if isinstance(value, Sequence) and not isinstance(value, (str, bytes)):
+        items = []
+        try:
+            for i in range(len(value)):
+                try:
+                    items.append(plain(value[i]))
+                except UnknownValueError:
+                    items.append(UNKNOWN)
+        except UnknownValueError:
+            return UNKNOWN
+        return items
+    return value
+
+
+def is_unknown(value: Any) -> bool:
+    """Whether `value`, or anything inside it, is unknown."""
+    if value is UNKNOWN:
+        return True
+    if isinstance(value, Mapping):
+        return any(is_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(is_unknown(v) for v in value)
+    return False
+
+
+def dig(data: Any, path: str, default: Any = None) -> Any:
+    """`dig(props, "a.b.0.c")`: a nested value, or `default` when a step is missing."""
+    cur = data
+    for part in path.split("."):
+        if cur is UNKNOWN:
+            return UNKNOWN
+        if isinstance(cur, Mapping):
+            if part not in cur:
+                return default
+            cur = cur[part]
+        elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+            cur = cur[int(part)]
+        else:
+            return default
+    return cur
+
+
+def policy_document(value: Any) -> dict[str, Any] | None:
+    """An IAM/S3 policy document from a JSON string or mapping (None when unknown or unparsable)."""
+    if value is UNKNOWN or value is None:
+        return None
+    if isinstance(value, Mapping):
+        return dict(value)
+    try:
+        doc = json.loads(value)
+    except (TypeError, ValueError):
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def as_list(value: Any) -> list[Any]:
+    """IAM fields take a string or a list."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]

@@ -1,0 +1,145 @@
+"""`regionpair check`: the whole policy gate offline, with no cloud credentials and no Pulumi CLI.
+
+Runs the program for both stacks under Pulumi's mock runtime (secondary first, then the primary with a
+StackReference answered by the secondary's outputs), sends every resource to the real policy pack over its
+gRPC protocol (Analyze per resource, AnalyzeStack per stack) and reports violations grouped by policy.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import pulumi
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from components.declaration import DeclarationError
+from regionpair.analyzer import AnalyzerError, Diagnostic, PolicyPackProcess, load_policy_config
+from regionpair.simulate import StackRun, simulate_stack
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class OutputFormat(StrEnum):
+    """Report formats."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
+@dataclass
+class StackReport:
+    """What the pack said about one stack."""
+
+    stack: str
+    resources: int
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def mandatory(self) -> list[Diagnostic]:
+        """Violations that block `pulumi up`."""
+        return [d for d in self.diagnostics if d.level == "mandatory" and not d.undecided]
+
+
+def run_check(
+    config_dir: Path,
+    stacks: list[str],
+    *,
+    policy_config: dict[str, Any] | None = None,
+    preview: bool = False,
+) -> list[StackReport]:
+    """Simulate the stacks in deploy order and analyze each one with the policy pack."""
+    runs: dict[str, StackRun] = {}
+    order = sorted(stacks, key=lambda s: 0 if s == "secondary" else 1)
+    for stack in order:
+        peers = {name: run.outputs for name, run in runs.items()}
+        if stack != "secondary" and "secondary" not in runs:
+            peers["secondary"] = simulate_stack("secondary", config_dir=config_dir, preview=preview).outputs
+        runs[stack] = simulate_stack(stack, config_dir=config_dir, peer_outputs=peers, preview=preview)
+    reports = []
+    for stack in order:
+        run = runs[stack]
+        with PolicyPackProcess(stack, preview=preview) as pack:
+            pack.configure(policy_config or {})
+            diagnostics = [d for resource in run.resources for d in pack.analyze(resource)]
+            diagnostics += pack.analyze_stack(run.resources)
+        reports.append(StackReport(stack, len(run.resources), diagnostics))
+    return reports
+
+
+def render_text(reports: list[StackReport], console: Console) -> None:
+    """Violations grouped by policy, with the fix in the message; undecided ones listed apart."""
+    for report in reports:
+        decided = [d for d in report.diagnostics if not d.undecided]
+        undecided = [d for d in report.diagnostics if d.undecided]
+        console.print(
+            f"[bold]{report.stack}[/]: {report.resources} resources, {len(report.mandatory)} mandatory "
+            f"violation(s), {len(decided) - len(report.mandatory)} advisory, {len(undecided)} undecided"
+        )
+        by_policy: dict[str, list[Diagnostic]] = {}
+        for d in decided:
+            by_policy.setdefault(d.policy, []).append(d)
+        for policy, items in sorted(by_policy.items()):
+            table = Table(title=f"{policy} ({items[0].level})", title_justify="left", show_lines=False)
+            table.add_column("message", overflow="fold")
+            table.add_column("resource", overflow="fold")
+            for d in items:
+                table.add_row(d.message, d.urn.rsplit("::", 1)[-1] if d.urn else "(stack)")
+            console.print(table)
+        for d in undecided:
+            console.print(f"  undecided until apply: {d.policy}")
+    total = sum(len(r.mandatory) for r in reports)
+    console.print("[bold red]FAILED[/]" if total else "[bold green]PASSED[/]", f"{total} mandatory violation(s)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `check` command to the CLI."""
+
+    @app.command()
+    def check(
+        stack: Annotated[
+            list[str] | None, typer.Option("--stack", "-s", help="Stack to check (repeatable); default: both.")
+        ] = None,
+        config_dir: Annotated[
+            Path | None,
+            typer.Option(help="Directory holding pair.yaml and Pulumi.<stack>.yaml; default: the current one."),
+        ] = None,
+        policy_config: Annotated[
+            Path | None,
+            typer.Option(help="Policy config JSON, as `pulumi --policy-pack-config` takes it.", exists=True),
+        ] = None,
+        output: Annotated[OutputFormat, typer.Option("--format", help="text for people, json for machines.")] = (
+            OutputFormat.TEXT
+        ),
+        preview: Annotated[
+            bool, typer.Option(help="Run as a preview: values computed by AWS are unknown, as in `pulumi preview`.")
+        ] = False,
+    ) -> None:
+        """Run both stacks under the mock runtime through the policy pack; exit 1 on mandatory violations."""
+        stacks = stack or ["secondary", "primary"]
+        try:
+            reports = run_check(
+                (config_dir or Path.cwd()).resolve(),
+                stacks,
+                policy_config=load_policy_config(policy_config),
+                preview=preview,
+            )
+        except (DeclarationError, pulumi.RunError, AnalyzerError, json.JSONDecodeError) as err:
+            typer.echo(f"regionpair check: {err}", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+        if output is OutputFormat.JSON:
+            typer.echo(
+                json.dumps(
+                    [{**asdict(r), "mandatory": len(r.mandatory)} for r in reports],
+                    indent=2,
+                    default=str,
+                )
+            )
+        else:
+            render_text(reports, Console())
+        raise typer.Exit(EXIT_VIOLATIONS if any(r.mandatory for r in reports) else EXIT_OK)

@@ -1,0 +1,38 @@
+"""The `regionpair` command: the offline policy check and the operations commands."""
+
+from __future__ import annotations
+
+import typer
+
+from regionpair import check
+
+app = typer.Typer(
+    name="regionpair",
+    help="Multi-region failover as code: offline policy check and operations for an AWS region pair.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Offline policy check, failover/failback, fencing and drills for an AWS region pair."""
+
+
+check.register(app)
+
+
+def _register_operations() -> None:
+    try:
+        from regionpair import ops_cli
+    except ImportError:  # operations commands are optional in a minimal install
+        return
+    ops_cli.register(app)
+
+
+_register_operations()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
