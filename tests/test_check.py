@@ -1,0 +1,52 @@
+"""`regionpair check`, the README's main job: exit codes, report formats, a pair declared elsewhere."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from regionpair.cli import app
+
+runner = CliRunner()
+
+
+def test_example_pair_passes(pair_copy):
+    result = runner.invoke(app, ["check", "--config-dir", str(pair_copy.path)])
+    assert result.exit_code == 0, result.output
+    assert "PASSED" in result.output
+    assert "secondary:" in result.output
+    assert "primary:" in result.output
+
+
+def test_mandatory_violation_exits_1_and_json_names_policy_and_urn(pair_copy, tmp_path):
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"sms-number-minimum": {"enforcementLevel": "mandatory", "minimumNumbers": 3}}))
+    result = runner.invoke(
+        app,
+        ["check", "--config-dir", str(pair_copy.path), "--policy-config", str(config), "--format", "json",
+         "--stack", "secondary"],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    assert [r["stack"] for r in report] == ["secondary"]
+    diag = next(d for d in report[0]["diagnostics"] if d["policy"] == "sms-number-minimum")
+    assert "fewer than 3" in diag["message"]
+    assert diag["level"] == "mandatory"
+
+
+def test_bad_declaration_is_one_line_exit_2(pair_copy):
+    pair_copy.shared(lambda d: d["email"]["domains"].append("exa mple.com"))
+    result = runner.invoke(app, ["check", "--config-dir", str(pair_copy.path)])
+    assert result.exit_code == 2, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert "pair.yaml email.domains[2]" in lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_preview_mode_reports_no_false_verdicts(pair_copy):
+    result = runner.invoke(app, ["check", "--config-dir", str(pair_copy.path), "--preview", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    for report in json.loads(result.output):
+        assert report["mandatory"] == 0
