@@ -62,13 +62,14 @@ def run_check(
             peers["secondary"] = simulate_stack("secondary", config_dir=config_dir, preview=preview).outputs
         runs[stack] = simulate_stack(stack, config_dir=config_dir, peer_outputs=peers, preview=preview)
     reports = []
-    for stack in order:
-        run = runs[stack]
-        with PolicyPackProcess(stack, preview=preview) as pack:
-            pack.configure(policy_config or {})
+    # One pack process serves both stacks: its analysis depends only on the requests, not on PULUMI_STACK.
+    with PolicyPackProcess("+".join(order), preview=preview) as pack:
+        pack.configure(policy_config or {})
+        for stack in order:
+            run = runs[stack]
             diagnostics = [d for resource in run.resources for d in pack.analyze(resource)]
             diagnostics += pack.analyze_stack(run.resources)
-        reports.append(StackReport(stack, len(run.resources), diagnostics))
+            reports.append(StackReport(stack, len(run.resources), diagnostics))
     return reports
 
 

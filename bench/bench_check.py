@@ -1,0 +1,65 @@
+"""Wall time of the offline check (example pair and a generated large pair) against the bare import time.
+
+Prints figures; run with `make bench` or `.venv/bin/python bench/bench_check.py`. Not a test.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+REGIONPAIR = Path(sys.executable).parent / "regionpair"
+
+
+def timed(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+    return elapsed
+
+
+def best(cmd: list[str], runs: int = 3) -> float:
+    return min(timed(cmd) for _ in range(runs))
+
+
+def large_pair(directory: Path, *, domains: int, tables: int, buckets: int, countries: int, per_country: int) -> None:
+    for name in ("Pulumi.primary.yaml", "Pulumi.secondary.yaml"):
+        shutil.copy(ROOT / name, directory / name)
+    decl = yaml.safe_load((ROOT / "pair.yaml").read_text())
+    decl["email"]["domains"] = [f"d{i}.example.com" for i in range(domains)]
+    decl["tables"] = [{"name": f"table-{i}", "hashKey": {"name": "pk", "type": "S"}} for i in range(tables)]
+    decl["buckets"] = [{"name": f"bucket-{i}"} for i in range(buckets)]
+    decl["cdn"]["bucket"] = "bucket-0"
+    codes = ["US", "CA", "GB", "DE", "FR", "AU", "JP", "BR", "IN", "MX"][:countries]
+    decl["sms"]["countries"] = {c: {"minimumNumbers": 2} for c in codes}
+    decl["sms"]["numbers"] = [{"country": c, "type": "LONG_CODE", "count": per_country} for c in codes]
+    (directory / "pair.yaml").write_text(yaml.safe_dump(decl, sort_keys=False))
+
+
+def main() -> None:
+    bare = best([sys.executable, "-c", "import pulumi, pulumi_aws, pulumi_policy, grpc"])
+    example = best([str(REGIONPAIR), "check", "--config-dir", str(ROOT)])
+    with tempfile.TemporaryDirectory() as tmp:
+        large_pair(Path(tmp), domains=100, tables=20, buckets=20, countries=10, per_country=4)
+        large = best([str(REGIONPAIR), "check", "--config-dir", tmp], runs=1)
+        large_pair(Path(tmp), domains=50, tables=10, buckets=10, countries=5, per_country=4)
+        half = best([str(REGIONPAIR), "check", "--config-dir", tmp], runs=1)
+    print(f"bare import of pulumi, pulumi_aws, pulumi_policy, grpc: {bare:6.2f} s")
+    print(f"check, example pair (both stacks):                      {example:6.2f} s  ({example / bare:4.1f}x import)")
+    print(f"check, half-size generated pair:                        {half:6.2f} s  ({half / bare:4.1f}x import)")
+    print(f"check, large pair (100 domains, 20 tables, 20 buckets, 10x4 numbers): {large:6.2f} s "
+          f"({large / bare:4.1f}x import)")
+    print(f"growth large/half-size: {large / half:4.2f} (linear: 2.0 plus a fixed start-up share)")
+
+
+if __name__ == "__main__":
+    main()
