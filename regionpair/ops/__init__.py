@@ -1,0 +1,1 @@
+"""Operations library: each function takes boto3 clients (or a `Clients` factory), never creates them at import."""

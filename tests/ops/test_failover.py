@@ -1,0 +1,121 @@
+"""STOP failover/failback: the metric is published in the standby region, each step is waited for and timed.
+
+moto stores alarms and metric data but never evaluates alarms, so the test's `sleep` hook plays CloudWatch's
+evaluation by setting the alarm state through an independent client. Route 53's health-check status and
+`TestDNSAnswer` are not implemented by moto: botocore's Stubber (validated against the real Route 53 model)
+answers them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from typer.testing import CliRunner
+
+from regionpair.cli import app
+from regionpair.ops import stop
+from regionpair.ops.context import load_context
+
+ROOT = Path(__file__).resolve().parents[2]
+HC = "af1b1b39-2069-106a-6a28-ef4a666f1803"
+
+
+@pytest.fixture
+def ctx():
+    return load_context(ROOT)
+
+
+@pytest.fixture
+def alarm(ctx, independent):
+    cw = independent("cloudwatch", ctx.standby_region)
+    cw.put_metric_alarm(
+        AlarmName=ctx.alarm_name, Namespace=ctx.namespace, MetricName=ctx.metric_name, Dimensions=ctx.dimensions,
+        Statistic="Maximum", Period=60, EvaluationPeriods=1, Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold", TreatMissingData="ignore",
+    )  # fmt: skip
+    cw.set_alarm_state(AlarmName=ctx.alarm_name, StateValue="OK", StateReason="deployed")
+    return cw
+
+
+def _status(healthy: bool) -> dict:
+    status = "Success: HTTP Status Code 200" if healthy else "Failure: the alarm is in ALARM"
+    return {
+        "HealthCheckObservations": [
+            {"Region": r, "IPAddress": "15.177.0.1", "StatusReport": {"Status": status}}
+            for r in ("us-east-1", "us-west-2", "eu-west-1")
+        ]
+    }
+
+
+def test_failover_publishes_in_the_standby_region_and_times_each_step(ctx, clients, alarm, independent):
+    route53 = boto3.client("route53", region_name="us-east-1")
+    cw = clients.get("cloudwatch", ctx.standby_region)
+    evaluated = []
+
+    def cloudwatch_evaluates(_seconds: float) -> None:
+        evaluated.append(True)
+        alarm.set_alarm_state(AlarmName=ctx.alarm_name, StateValue="ALARM", StateReason="metric >= 1")
+
+    with Stubber(route53) as r53:
+        r53.add_response("get_health_check_status", _status(True), {"HealthCheckId": HC})
+        r53.add_response("get_health_check_status", _status(False), {"HealthCheckId": HC})
+        r53.add_response(
+            "test_dns_answer",
+            {"Nameserver": "ns", "RecordName": "api.example.com", "RecordType": "A", "RecordData": ["35.0.0.2"],
+             "ResponseCode": "NOERROR", "Protocol": "UDP"},
+        )  # fmt: skip
+        report = stop.switch(
+            cw, route53, ctx, to_standby=True, health_check_id=HC, timeout=30, interval=0,
+            sleep=cloudwatch_evaluates, expected_dns=lambda answer: answer == ["35.0.0.2"],
+        )  # fmt: skip
+    assert report.published
+    assert [s.name for s in report.steps] == ["alarm", "health check", "dns"]
+    assert all(s.seconds >= 0 for s in report.steps)
+    # The metric landed in the standby region, with the alarm's dimension (checked through another client).
+    metrics = independent("cloudwatch", ctx.standby_region).list_metrics(Namespace=ctx.namespace)["Metrics"]
+    assert metrics[0]["MetricName"] == ctx.metric_name
+    assert metrics[0]["Dimensions"] == ctx.dimensions
+    assert independent("cloudwatch", ctx.primary_region).list_metrics(Namespace=ctx.namespace)["Metrics"] == []
+
+
+def test_failover_twice_publishes_once(ctx, clients, alarm):
+    alarm.set_alarm_state(AlarmName=ctx.alarm_name, StateValue="ALARM", StateReason="already failed over")
+    report = stop.switch(clients.get("cloudwatch", ctx.standby_region), clients.get("route53"), ctx,
+                         to_standby=True, health_check_id=None, timeout=1, interval=0)  # fmt: skip
+    assert not report.published
+
+
+def test_timeout_is_reported_not_hung(ctx, clients, alarm):
+    with pytest.raises(stop.WaitTimeoutError, match="did not happen within 0 s"):
+        stop.switch(clients.get("cloudwatch", ctx.standby_region), clients.get("route53"), ctx,
+                    to_standby=True, timeout=0, interval=0, sleep=lambda _s: None)  # fmt: skip
+
+
+def test_cli_dry_run_changes_nothing(ctx, endpoint, alarm, independent, tmp_path):
+    result = CliRunner().invoke(
+        app, ["failover", "--dry-run", "--config-dir", str(ROOT), "--endpoint-url", endpoint,
+              "--audit-log", str(tmp_path / "a.log"), "--json"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert independent("cloudwatch", ctx.standby_region).list_metrics(Namespace=ctx.namespace)["Metrics"] == []
+    assert not (tmp_path / "a.log").exists()
+
+
+def test_failback_refused_while_primary_unhealthy(ctx):
+    # moto has no composite alarms: Stubber (real CloudWatch model) answers the primary's composite state.
+    from components.declaration import Role
+    from components.signals import composite_alarm_name
+
+    cw = boto3.client("cloudwatch", region_name=ctx.primary_region)
+    name = composite_alarm_name(ctx.pair, Role.PRIMARY)
+    composite = {"AlarmName": name, "StateValue": "ALARM", "AlarmRule": "ALARM(x)"}
+    with Stubber(cw) as stub:
+        stub.add_response("describe_alarms", {"CompositeAlarms": [composite], "MetricAlarms": []},
+                          {"AlarmNames": [name], "AlarmTypes": ["CompositeAlarm"]})  # fmt: skip
+        stub.add_response("describe_alarms", {"CompositeAlarms": [{**composite, "StateValue": "OK"}]},
+                          {"AlarmNames": [name], "AlarmTypes": ["CompositeAlarm"]})  # fmt: skip
+        assert stop.primary_unhealthy(cw, name)
+        assert not stop.primary_unhealthy(cw, name)

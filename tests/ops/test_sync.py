@@ -1,0 +1,77 @@
+"""List sync both ways: union, earliest entry wins, dry run, resume.
+
+moto implements no SES v2 suppression-list API: botocore's Stubber (validated against the real SES v2 model)
+serves each region's list and records the writes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import boto3
+from botocore.stub import ANY, Stubber
+
+from regionpair.ops import sync
+
+EARLY, LATE = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 6, 1, tzinfo=UTC)
+
+
+def _page(entries, token=None):
+    page = {
+        "SuppressedDestinationSummaries": [
+            {"EmailAddress": e, "Reason": r, "LastUpdateTime": t} for e, r, t in entries
+        ]
+    }
+    if token:
+        page["NextToken"] = token
+    return page
+
+
+def _client():
+    return boto3.client("sesv2", region_name="us-east-1")
+
+
+def test_union_earliest_wins_and_pagination():
+    east, west = _client(), _client()
+    with Stubber(east) as s_east, Stubber(west) as s_west:
+        s_east.add_response("list_suppressed_destinations", _page([("a@x.com", "BOUNCE", EARLY)], "t1"),
+                            {"PageSize": 1000})  # fmt: skip
+        s_east.add_response("list_suppressed_destinations", _page([("b@x.com", "COMPLAINT", LATE)]),
+                            {"PageSize": 1000, "NextToken": "t1"})  # fmt: skip
+        s_west.add_response("list_suppressed_destinations",
+                            _page([("b@x.com", "BOUNCE", EARLY), ("c@x.com", "COMPLAINT", LATE)]), {"PageSize": 1000})
+        lists = [sync.SuppressionList(east, "us-east-1"), sync.SuppressionList(west, "us-west-2")]
+        plan = sync.plan(lists)
+    east_writes = {(e.key, e.reason) for e in plan.writes["us-east-1"]}
+    west_writes = {(e.key, e.reason) for e in plan.writes["us-west-2"]}
+    # b@x.com: west's BOUNCE is earlier than east's COMPLAINT, so east is corrected to BOUNCE.
+    assert east_writes == {("b@x.com", "BOUNCE"), ("c@x.com", "COMPLAINT")}
+    assert west_writes == {("a@x.com", "BOUNCE")}
+
+
+class _Static:
+    """A list whose entries are given: the plan is pure, so this only feeds `plan`/`apply` in memory."""
+
+    def __init__(self, region, client, entries):
+        self.region, self.client, self._entries = region, client, entries
+
+    def entries(self):
+        return self._entries
+
+    def put(self, entry):
+        self.client.put_suppressed_destination(EmailAddress=entry.key, Reason=entry.reason)
+
+
+def test_apply_resumes_from_checkpoint(tmp_path):
+    east = _client()
+    entries = {f"u{i}@x.com": sync.Entry(f"u{i}@x.com", "BOUNCE", EARLY) for i in range(3)}
+    lists = [_Static("us-east-1", east, {}), _Static("us-west-2", _client(), entries)]
+    plan = sync.plan(lists)
+    checkpoint = tmp_path / "cp.json"
+    checkpoint.write_text('["us-east-1:u0@x.com:BOUNCE"]')  # an interrupted run wrote u0 already
+    with Stubber(east) as stub:
+        for _ in range(2):
+            stub.add_response("put_suppressed_destination", {}, {"EmailAddress": ANY, "Reason": "BOUNCE"})
+        assert sync.apply(lists, plan, checkpoint) == 2
+        stub.assert_no_pending_responses()
+    assert not checkpoint.exists()
