@@ -20,6 +20,7 @@ from rich.table import Table
 
 from components.declaration import AppState, DeclarationError, Role
 from components.signals import composite_alarm_name
+from regionpair.ops import audit as live_audit
 from regionpair.ops import auditlog, state, stop, sync
 from regionpair.ops.clients import Clients
 from regionpair.ops.context import PairContext, load_context
@@ -213,6 +214,27 @@ def register(app: typer.Typer) -> None:
             data["written"] = written
             auditlog.record(audit_log, f"sync {what}", {"writes": sync_plan.total}, "ok")
         _emit(data, as_json, f"sync {what}{' (dry run)' if dry_run else ''}")
+
+    @app.command()
+    def audit(
+        config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, as_json: Json = False,
+    ) -> None:  # fmt: skip
+        """Read-only: build each region's manifest from the live account and compare them like the policy pack."""
+        try:
+            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            findings = live_audit.audit(clients, ctx)
+        except DOMAIN_ERRORS as err:
+            raise _fail(err) from None
+        if as_json:
+            typer.echo(json.dumps([asdict(f) for f in findings], indent=2))
+        else:
+            table = Table(title=f"live parity audit: {len(findings)} finding(s)", title_justify="left")
+            for column in ("policy", "subject", "message"):
+                table.add_column(column, overflow="fold")
+            for f in findings:
+                table.add_row(f.policy, f.subject, f.message)
+            console.print(table)
+        raise typer.Exit(1 if any(not f.undecided for f in findings) else 0)
 
     @sync_app.command("suppression")
     def sync_suppression(

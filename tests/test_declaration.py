@@ -222,3 +222,11 @@ def test_program_registers_nothing_on_bad_config(pair_copy):
 def test_number_types_requestable():
     assert not NumberType.SHORT_CODE.requestable
     assert NumberType.TEN_DLC.requestable
+
+
+def test_deed_mode_is_refused_with_the_reason(pair_copy):
+    pair_copy.shared(lambda d: d["email"].update({"dkimMode": "deed"}))
+    with pytest.raises(DeclarationError) as info:
+        _load(pair_copy)
+    assert info.value.key == "pair.yaml email.dkimMode"
+    assert "pulumi-aws 7.51.1" in info.value.message

@@ -1,0 +1,179 @@
+"""Read-only parity audit of the live account: each region's manifest built from AWS, compared like the pack.
+
+The manifests have the shape the stacks export (docs/parity-manifest.md), so `policies.compare` judges a live
+pair exactly as the policy pack judges a declared one. Reads only: describe/get/list calls.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from components.declaration import Role
+from components.regions import dkim_signing_domain
+from policies.compare import Finding, compare_manifests
+from regionpair.ops.clients import Clients
+from regionpair.ops.context import PairContext
+
+
+def _email(clients: Clients, ctx: PairContext, region: str) -> dict[str, Any] | None:
+    email = ctx.pair.shared.email
+    if email is None:
+        return None
+    ses = clients.get("sesv2", region)
+    domains = []
+    for domain in email.domains:
+        try:
+            identity = ses.get_email_identity(EmailIdentity=domain)
+        except ClientError as err:
+            if err.response["Error"]["Code"] == "NotFoundException":
+                continue
+            raise
+        dkim = identity.get("DkimAttributes") or {}
+        mail_from = (identity.get("MailFromAttributes") or {}).get("MailFromDomain")
+        domains.append(
+            {
+                "domain": domain,
+                "verified": identity.get("VerifiedForSendingStatus", False),
+                "dkimMode": "per-region",
+                "dkimStatus": dkim.get("Status"),
+                "dkimTarget": dkim_signing_domain(region),
+                "dkimRecords": [f"{t}._domainkey.{domain}" for t in dkim.get("Tokens") or []] or None,
+                "mailFrom": mail_from,
+            }
+        )
+    sets: list[dict[str, str]] = []
+    kwargs: dict[str, Any] = {}
+    while True:  # ListConfigurationSets has no botocore paginator: follow NextToken by hand
+        page = ses.list_configuration_sets(**kwargs)
+        sets += [{"name": n} for n in page.get("ConfigurationSets", [])]
+        if not page.get("NextToken"):
+            break
+        kwargs["NextToken"] = page["NextToken"]
+    try:
+        quota: Any = ses.get_account().get("SendQuota", {})
+    except ClientError as err:  # e.g. no ses:GetAccount permission: the rest of the audit still stands
+        quota = {"error": str(err).splitlines()[0]}
+    return {"region": region, "domains": domains, "configurationSets": sets, "sendQuota": quota}
+
+
+def _buckets(clients: Clients, ctx: PairContext, role: Role) -> list[dict[str, Any]]:
+    region = ctx.region_of(role)
+    s3 = clients.get("s3", region)
+    out = []
+    for decl in ctx.pair.shared.buckets:
+        name = ctx.pair.physical_name(decl.name, role)
+        try:
+            versioning = s3.get_bucket_versioning(Bucket=name).get("Status") == "Enabled"
+        except ClientError:
+            continue
+        try:
+            rules = s3.get_bucket_replication(Bucket=name)["ReplicationConfiguration"]["Rules"]
+        except ClientError:
+            rules = []
+        out.append(
+            {
+                "name": decl.name,
+                "bucket": name,
+                "arn": f"arn:aws:s3:::{name}",
+                "region": region,
+                "versioning": versioning,
+                "replication": [
+                    {
+                        "from": f"arn:aws:s3:::{name}",
+                        "to": r["Destination"]["Bucket"],
+                        "rtc": (r["Destination"].get("ReplicationTime") or {}).get("Status") == "Enabled",
+                        "deleteMarkers": (r.get("DeleteMarkerReplication") or {}).get("Status") == "Enabled",
+                    }
+                    for r in rules
+                    if r.get("Status") == "Enabled"
+                ],
+            }
+        )
+    return out
+
+
+def _tables(clients: Clients, ctx: PairContext) -> list[dict[str, Any]]:
+    ddb = clients.get("dynamodb", ctx.primary_region)
+    out = []
+    for decl in ctx.pair.shared.tables:
+        name = ctx.pair.physical_name(decl.name)
+        try:
+            table = ddb.describe_table(TableName=name)["Table"]
+        except ClientError:
+            continue
+        pitr = ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
+        keys = {k["KeyType"]: k["AttributeName"] for k in table["KeySchema"]}
+        out.append(
+            {
+                "name": decl.name,
+                "table": name,
+                "replicaRegions": [r["RegionName"] for r in table.get("Replicas", [])],
+                "stream": (table.get("StreamSpecification") or {}).get("StreamViewType"),
+                "pitr": (pitr.get("PointInTimeRecoveryDescription") or {}).get("PointInTimeRecoveryStatus")
+                == "ENABLED",
+                "hashKey": {"name": keys.get("HASH")},
+                "rangeKey": {"name": keys["RANGE"]} if "RANGE" in keys else None,
+            }
+        )
+    return out
+
+
+def _api(clients: Clients, ctx: PairContext, role: Role) -> dict[str, Any] | None:
+    if ctx.pair.shared.api is None:
+        return None
+    region = ctx.region_of(role)
+    try:
+        fn = clients.get("lambda", region).get_function_configuration(
+            FunctionName=ctx.pair.physical_name("api", role)
+        )
+    except ClientError:
+        return None
+    return {
+        "domainName": ctx.pair.shared.api.domain_name,
+        "runtime": fn.get("Runtime"),
+        "memoryMb": fn.get("MemorySize"),
+        "timeoutSeconds": fn.get("Timeout"),
+        "codeSha256": fn.get("CodeSha256"),
+    }
+
+
+def _sms(clients: Clients, ctx: PairContext, region: str) -> dict[str, Any] | None:
+    if ctx.pair.shared.sms is None:
+        return None
+    from components.sms_throughput import mps
+
+    sms = clients.get("pinpoint-sms-voice-v2", region)
+    numbers = []
+    for page in sms.get_paginator("describe_phone_numbers").paginate():
+        for n in page.get("PhoneNumbers", []):
+            if n.get("Status") in ("ACTIVE", "ASSOCIATING", "PENDING"):
+                numbers.append(
+                    {"country": n["IsoCountryCode"], "type": n["NumberType"], "arn": n["PhoneNumberArn"],
+                     "mps": mps(n["NumberType"], n["IsoCountryCode"])}
+                )  # fmt: skip
+    return {"region": region, "numbers": numbers}
+
+
+def live_manifest(clients: Clients, ctx: PairContext, role: Role) -> dict[str, Any]:
+    """Build the manifest of `role`'s region as the account shows it now."""
+    region = ctx.region_of(role)
+    manifest: dict[str, Any] = {"role": role.value, "region": region, "peerRegion": ctx.region_of(role.peer)}
+    manifest["email"] = _email(clients, ctx, region)
+    try:
+        manifest["sms"] = _sms(clients, ctx, region)
+    except (ClientError, BotoCoreError) as err:  # not offered to this account/region, or no permission
+        manifest["sms"] = {"region": region, "numbers": [], "error": str(err).splitlines()[0]}
+    manifest["buckets"] = _buckets(clients, ctx, role)
+    manifest["tables"] = _tables(clients, ctx) if role is Role.PRIMARY else []
+    manifest["api"] = _api(clients, ctx, role)
+    return manifest
+
+
+def audit(clients: Clients, ctx: PairContext) -> list[Finding]:
+    """Compare the two live halves the way the policy pack compares declared ones."""
+    primary = live_manifest(clients, ctx, Role.PRIMARY)
+    secondary = live_manifest(clients, ctx, Role.SECONDARY)
+    declaration = ctx.pair.shared.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return compare_manifests(primary, secondary, declaration)
