@@ -26,6 +26,7 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_sending.py
+	$(BIN)/python bench/bench_sync.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -203,8 +203,11 @@ def register(app: typer.Typer) -> None:
             )
         _emit({f"{i + 1}. {s.name}": s.action for i, s in enumerate(steps)}, as_json, "drill plan (dry run)")
 
-    def _sync(lists: list[sync.RegionList], dry_run: bool, checkpoint: Path, audit_log: Path, what: str, as_json: bool):
-        sync_plan = sync.plan(lists)
+    def _sync(
+        lists: list[sync.RegionList], dry_run: bool, checkpoint: Path, audit_log: Path, what: str, as_json: bool,
+        prefer: Any = None,
+    ) -> None:  # fmt: skip
+        sync_plan = sync.plan(lists, prefer) if prefer else sync.plan(lists)
         data: dict[str, Any] = {
             f"to write in {region}": [f"{e.key} ({e.reason})" for e in entries]
             for region, entries in sync_plan.writes.items()
@@ -251,6 +254,25 @@ def register(app: typer.Typer) -> None:
                 sync.SuppressionList(clients.get("sesv2", ctx.region_of(r)), ctx.region_of(r)) for r in Role
             ]
             _sync(lists, dry_run, checkpoint, audit_log, "suppression", as_json)
+        except DOMAIN_ERRORS as err:
+            raise _fail(err) from None
+
+    @sync_app.command("contacts")
+    def sync_contacts(
+        contact_list: Annotated[str, typer.Argument(help="Contact list name (the same in both regions).")],
+        config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
+        audit_log: AuditLog = auditlog.DEFAULT_PATH, as_json: Json = False,
+        checkpoint: Annotated[Path, typer.Option(help="Resume point of an interrupted run.")] = Path(
+            ".regionpair/sync-contacts.json"
+        ),
+    ) -> None:  # fmt: skip
+        """Union an SES contact list across both regions; an unsubscription in either region wins."""
+        try:
+            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            lists: list[sync.RegionList] = [
+                sync.ContactList(clients.get("sesv2", ctx.region_of(r)), ctx.region_of(r), contact_list) for r in Role
+            ]
+            _sync(lists, dry_run, checkpoint, audit_log, "contacts", as_json, sync.unsubscribe_wins)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
 

@@ -1,6 +1,7 @@
 """Reconcile per-region lists both ways: the SES account suppression list and SMS opt-out lists.
 
-Both are per region (seed 000, RESEARCH.md), so an address suppressed after a bounce in one region would still
+Contact lists are synced too, with a consent rule instead: an unsubscription in either region holds in both.
+All are per region (seed 000, RESEARCH.md), so an address suppressed after a bounce in one region would still
 be mailed from the other. The rule: the union of both regions; when both hold an entry with different
 reasons, the **earliest** entry wins (it is the first evidence), and the later region is corrected to it.
 Lists are read with paginators; writes go through clients configured with standard retries (exponential
@@ -11,7 +12,7 @@ resumes without rewriting them; `dry_run` returns the plan without writing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -88,6 +89,39 @@ class OptOutList:
         self.sms.put_opted_out_number(OptOutListName=self.name, OptedOutNumber=entry.key)
 
 
+UNSUBSCRIBED, SUBSCRIBED = "UNSUBSCRIBED", "SUBSCRIBED"
+
+
+@dataclass
+class ContactList:
+    """An SES v2 contact list of one region (same name in both regions)."""
+
+    sesv2: Any
+    region: str
+    name: str
+
+    def entries(self) -> dict[str, Entry]:
+        """Every contact, with its unsubscribe-all status (paginated with NextToken)."""
+        out: dict[str, Entry] = {}
+        kwargs: dict[str, Any] = {"ContactListName": self.name, "PageSize": 1000}
+        while True:
+            page = self.sesv2.list_contacts(**kwargs)
+            for c in page.get("Contacts", []):
+                reason = UNSUBSCRIBED if c.get("UnsubscribeAll") else SUBSCRIBED
+                out[c["EmailAddress"].lower()] = Entry(c["EmailAddress"].lower(), reason, c.get("LastUpdatedTimestamp"))
+            if not page.get("NextToken"):
+                return out
+            kwargs["NextToken"] = page["NextToken"]
+
+    def put(self, entry: Entry) -> None:
+        """Create the contact, or update its unsubscribe-all flag if it exists."""
+        unsubscribed = entry.reason == UNSUBSCRIBED
+        try:
+            self.sesv2.create_contact(ContactListName=self.name, EmailAddress=entry.key, UnsubscribeAll=unsubscribed)
+        except self.sesv2.exceptions.AlreadyExistsException:
+            self.sesv2.update_contact(ContactListName=self.name, EmailAddress=entry.key, UnsubscribeAll=unsubscribed)
+
+
 @dataclass
 class SyncPlan:
     """Writes needed in each region."""
@@ -108,13 +142,20 @@ def _earlier(a: Entry, b: Entry) -> Entry:
     return a if a.updated <= b.updated else b
 
 
-def plan(lists: Iterable[RegionList]) -> SyncPlan:
-    """Union of every list, earliest entry winning; a region gets a write where it lacks the winner."""
+def unsubscribe_wins(a: Entry, b: Entry) -> Entry:
+    """Consent rule for contact lists: an unsubscription anywhere holds everywhere; otherwise earliest wins."""
+    if (a.reason == UNSUBSCRIBED) != (b.reason == UNSUBSCRIBED):
+        return a if a.reason == UNSUBSCRIBED else b
+    return _earlier(a, b)
+
+
+def plan(lists: Iterable[RegionList], prefer: Callable[[Entry, Entry], Entry] = _earlier) -> SyncPlan:
+    """Union of every list, `prefer` picking between conflicting entries (default: the earliest wins)."""
     snapshots = {lst.region: lst.entries() for lst in lists}
     winners: dict[str, Entry] = {}
     for entries in snapshots.values():
         for key, entry in entries.items():
-            winners[key] = _earlier(winners[key], entry) if key in winners else entry
+            winners[key] = prefer(winners[key], entry) if key in winners else entry
     result = SyncPlan({region: [] for region in snapshots})
     for region, entries in snapshots.items():
         for key, winner in sorted(winners.items()):

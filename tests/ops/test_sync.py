@@ -75,3 +75,34 @@ def test_apply_resumes_from_checkpoint(tmp_path):
         assert sync.apply(lists, plan, checkpoint) == 2
         stub.assert_no_pending_responses()
     assert not checkpoint.exists()
+
+
+def test_contacts_sync_against_moto_unsubscribe_wins(endpoint, independent, tmp_path):
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from regionpair.cli import app
+
+    east, west = independent("sesv2", "us-east-1"), independent("sesv2", "us-west-2")
+    for client in (east, west):
+        client.create_contact_list(ContactListName="news")
+    east.create_contact(ContactListName="news", EmailAddress="a@x.com", UnsubscribeAll=False)
+    east.create_contact(ContactListName="news", EmailAddress="b@x.com", UnsubscribeAll=False)
+    west.create_contact(ContactListName="news", EmailAddress="b@x.com", UnsubscribeAll=True)
+    root = str(Path(__file__).resolve().parents[2])
+    args = ["sync", "contacts", "news", "--config-dir", root, "--endpoint-url", endpoint,
+            "--audit-log", str(tmp_path / "a.log"), "--checkpoint", str(tmp_path / "cp.json")]  # fmt: skip
+    dry = CliRunner().invoke(app, [*args, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert len(west.list_contacts(ContactListName="news")["Contacts"]) == 1, "a dry run writes nothing"
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+
+    def contacts(client):
+        listed = client.list_contacts(ContactListName="news")["Contacts"]
+        return {c["EmailAddress"]: c["UnsubscribeAll"] for c in listed}
+
+    west_contacts, east_contacts = contacts(west), contacts(east)
+    assert west_contacts == {"a@x.com": False, "b@x.com": True}
+    assert east_contacts == {"a@x.com": False, "b@x.com": True}, "the unsubscription must hold in both regions"
