@@ -21,9 +21,8 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import ValidationError
 
-from components.declaration import DeclarationError, Pair, Role, _first_error
+from components.declaration import DeclarationError, Pair, Role
 from components.signals_model import Cdn
 
 # AWS managed policies (CloudFront Developer Guide, "Use managed cache/origin request policies").
@@ -40,15 +39,9 @@ OWNER = Role.SECONDARY
 
 
 def cdn_of(pair: Pair, decl_name: str = "pair.yaml") -> Cdn | None:
-    """The typed `cdn:` section (parses the placeholder dict until the declaration types it)."""
-    raw = pair.shared.cdn
-    if raw is None or isinstance(raw, Cdn):
-        return raw
-    try:
-        return Cdn.model_validate(raw)
-    except ValidationError as err:
-        e = _first_error("cdn", err)
-        raise DeclarationError(f"{decl_name} {e.key}", e.message) from None
+    """The typed `cdn:` section (validated with the declaration; `decl_name` kept for callers)."""
+    del decl_name
+    return pair.shared.cdn
 
 
 def validate_cdn(pair: Pair, decl_name: str = "pair.yaml") -> Cdn | None:

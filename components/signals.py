@@ -19,10 +19,9 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-from pydantic import ValidationError
 
 from components.api import RegionalApi
-from components.declaration import DeclarationError, Pair, Role, Strategy, _first_error
+from components.declaration import DeclarationError, Pair, Role, Strategy
 from components.signals_model import AlarmWindow, Signals
 
 COMPOSITE_SUFFIX = "region-unhealthy"
@@ -30,15 +29,9 @@ TOPIC_SUFFIX = "signals"
 
 
 def signals_of(pair: Pair, decl_name: str = "pair.yaml") -> Signals | None:
-    """The typed `signals:` section (parses the placeholder dict until the declaration types it)."""
-    raw = pair.shared.signals
-    if raw is None or isinstance(raw, Signals):
-        return raw
-    try:
-        return Signals.model_validate(raw)
-    except ValidationError as err:
-        e = _first_error("signals", err)
-        raise DeclarationError(f"{decl_name} {e.key}", e.message) from None
+    """The typed `signals:` section (validated with the declaration; `decl_name` kept for callers)."""
+    del decl_name
+    return pair.shared.signals
 
 
 def composite_alarm_name(pair: Pair, role: Role) -> str:
