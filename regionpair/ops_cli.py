@@ -24,7 +24,7 @@ from regionpair.ops import audit as live_audit
 from regionpair.ops import auditlog, state, stop, sync
 from regionpair.ops.clients import Clients
 from regionpair.ops.context import PairContext, load_context
-from regionpair.ops.drill import drill_plan
+from regionpair.ops.drill import drill_plan, run_drill
 
 ConfigDir = Annotated[Path | None, typer.Option(help="Directory of pair.yaml and the stack files; default: cwd.")]
 Profile = Annotated[str | None, typer.Option(help="AWS profile (default: the usual credential chain).")]
@@ -187,21 +187,27 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def drill(
-        config_dir: ConfigDir = None, dry_run: DryRun = False, as_json: Json = False,
+        config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
+        timeout: Timeout = 600, audit_log: AuditLog = auditlog.DEFAULT_PATH, as_json: Json = False,
     ) -> None:  # fmt: skip
-        """Fence, drain, fail over, verify, fail back, unfence. Today: prints the plan (--dry-run)."""
+        """Fence, drain replication, fail over, verify, fail back, unfence; each step timed."""
         try:
-            ctx = load_context((config_dir or Path.cwd()).resolve())
+            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            if dry_run:
+                plan = {f"{i + 1}. {s.name}": s.action for i, s in enumerate(drill_plan(ctx))}
+                _emit(plan, as_json, "drill plan (dry run)")
+                return
+            who = auditlog.os.environ.get("REGIONPAIR_OPERATOR") or auditlog.getpass.getuser()
+            results = run_drill(
+                clients, ctx, who=who, timeout=timeout,
+                progress=(lambda m: None) if as_json else (lambda m: console.print(f"[dim]{m}[/]")),
+            )  # fmt: skip
         except DOMAIN_ERRORS as err:
+            if not dry_run:
+                auditlog.record(audit_log, "drill", {}, f"failed: {err}")
             raise _fail(err) from None
-        steps = drill_plan(ctx)
-        if not dry_run:
-            raise _fail(
-                RuntimeError(
-                    "drill runs step by step for now: use --dry-run for the plan, then state set / failover / failback"
-                )
-            )
-        _emit({f"{i + 1}. {s.name}": s.action for i, s in enumerate(steps)}, as_json, "drill plan (dry run)")
+        auditlog.record(audit_log, "drill", {"steps": [r.name for r in results]}, "ok")
+        _emit({r.name: f"{r.seconds:.1f} s  {r.detail}" for r in results}, as_json, "drill")
 
     def _sync(
         lists: list[sync.RegionList], dry_run: bool, checkpoint: Path, audit_log: Path, what: str, as_json: bool,
