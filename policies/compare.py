@@ -161,7 +161,8 @@ def _email(out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str, A
             continue
         for half, entry in ((primary, pd[domain]), (secondary, sd[domain])):
             if not entry.get("mailFrom"):
-                out.add(SES_PARITY, domain, f"{domain} has no custom MAIL FROM in {half.get('region')}")
+                out.add(SES_PARITY, domain, f"{domain} has no custom MAIL FROM in {half.get('region')}; "
+                        "keep email.mailFromSubdomain set so each half creates its MAIL FROM domain")  # fmt: skip
             target = entry.get("dkimTarget")
             if (
                 entry.get("dkimMode") == "per-region"

@@ -240,7 +240,11 @@ def validate_failover_records(args: StackValidationArgs, report_violation: Repor
         groups.setdefault((props.get("zoneId"), props.get("name"), props.get("type")), []).append((resource, props))
         ttl = props.get("ttl")
         if not props.get("aliases") and ttl is not None and ttl is not P.UNKNOWN and int(ttl) > max_ttl:
-            report_violation(f"failover record {props.get('name')} has TTL {ttl} s > {max_ttl} s", resource.urn)
+            report_violation(
+                f"failover record {props.get('name')} has TTL {int(ttl)} s > {max_ttl} s: resolvers keep the dead "
+                f"region's answer that long; set ttl <= {max_ttl} or make the record an alias",
+                resource.urn,
+            )
     for (_, name, _), records in groups.items():
         kinds = sorted(str(P.dig(p, "failoverRoutingPolicies.0.type")) for _, p in records)
         if kinds != ["PRIMARY", "SECONDARY"]:

@@ -221,3 +221,29 @@ def test_preview_unknowns_are_undecided_not_verdicts(pack):
         wrong = [d for d in diags if not d.undecided]
         assert wrong == [], [(d.policy, d.message) for d in wrong]
         assert all(d.level == "advisory" for d in diags)
+
+
+def _ttl_300(props: dict) -> None:
+    props.pop("aliases", None)
+    props.update(ttl=300, records=["192.0.2.10"])
+
+
+def test_long_ttl_on_a_non_alias_failover_record_is_caught_and_configurable(pack, primary):
+    broken = edited(primary, "aws:route53/record:Record", "record-primary", _ttl_300)
+    target = next(r for r in broken.resources if r.type == "aws:route53/record:Record" and "record-primary" in r.name)
+    diags = only(verdicts(pack, broken), "route53-record-failover-pairs")
+    assert any("has TTL 300 s > 60 s" in d.message and d.urn == target.urn for d in diags), (target.urn, diags)
+    relaxed = verdicts(pack, broken, {"route53-record-failover-pairs": {"maxTtlSeconds": 300}})
+    assert only(relaxed, "route53-record-failover-pairs") == [], target.urn
+
+
+def test_missing_mail_from_in_the_standby_is_caught(pack, primary):
+    def no_mail_from(outputs: dict) -> None:
+        for domain in outputs["peerManifest"]["email"]["domains"]:
+            domain["mailFrom"] = None
+
+    broken = edited(primary, ROOT, "", no_mail_from, where="outputs")
+    root = broken.one(ROOT)
+    diags = only(verdicts(pack, broken), "ses-identity-parity")
+    assert any("has no custom MAIL FROM in us-west-2" in d.message for d in diags), (root.urn, diags)
+    assert all(d.urn in (None, "", root.urn) for d in diags), root.urn
