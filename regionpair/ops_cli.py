@@ -24,7 +24,7 @@ from regionpair.ops import audit as live_audit
 from regionpair.ops import auditlog, state, stop, sync
 from regionpair.ops.clients import Clients
 from regionpair.ops.context import PairContext, load_context
-from regionpair.ops.drill import drill_plan, run_drill
+from regionpair.ops.drill import drill_plan, replication_drained, run_drill
 
 ConfigDir = Annotated[Path | None, typer.Option(help="Directory of pair.yaml and the stack files; default: cwd.")]
 Profile = Annotated[str | None, typer.Option(help="AWS profile (default: the usual credential chain).")]
@@ -74,7 +74,7 @@ def register(app: typer.Typer) -> None:
     def status(
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, as_json: Json = False
     ) -> None:
-        """STOP alarm and metric, health check, app state and each region's composite alarm."""
+        """STOP alarm, health check, app state, table replicas and each region's composite alarm."""
         try:
             ctx, clients = _setup(config_dir, profile, endpoint_url)
             cw = clients.get("cloudwatch", ctx.standby_region)
@@ -85,6 +85,9 @@ def register(app: typer.Typer) -> None:
             if ctx.state_table:
                 item = state.get_state(clients.get("dynamodb", ctx.primary_region), ctx.state_table, ctx.state_key)
                 data["app state"] = f"{item.state.value} (version {item.version}, by {item.updated_by})"
+            if ctx.pair.shared.tables or ctx.state_table:
+                drained = replication_drained(clients, ctx)
+                data["table replicas"] = f"ACTIVE in {ctx.standby_region}" if drained else "replicating / not ACTIVE"
             for role in Role:
                 region = ctx.region_of(role)
                 name = composite_alarm_name(ctx.pair, role)

@@ -119,3 +119,28 @@ def test_failback_refused_while_primary_unhealthy(ctx):
                           {"AlarmNames": [name], "AlarmTypes": ["CompositeAlarm"]})  # fmt: skip
         assert stop.primary_unhealthy(cw, name)
         assert not stop.primary_unhealthy(cw, name)
+
+
+def test_status_reads_the_live_pair(ctx, endpoint, alarm, independent):
+    import json
+
+    ddb = independent("dynamodb", ctx.primary_region)
+    for name in ["notify-orders", "notify-customers", ctx.state_table]:
+        ddb.create_table(
+            TableName=name, KeySchema=[{"AttributeName": "AppId", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "AppId", "AttributeType": "S"}], BillingMode="PAY_PER_REQUEST",
+        )  # fmt: skip
+    ddb.put_item(TableName=ctx.state_table, Item={**ctx.state_key, "state": {"S": "fenced"}, "version": {"N": "2"},
+                                                  "updatedBy": {"S": "ops"}})  # fmt: skip
+    result = CliRunner().invoke(app, ["status", "--config-dir", str(ROOT), "--endpoint-url", endpoint, "--json"])
+    assert result.exit_code == 0, result.output
+    status = json.loads(result.output)
+    assert status["stop alarm state"] == "OK"
+    assert status["app state"] == "fenced (version 2, by ops)"
+    assert status["table replicas"].startswith("ACTIVE")
+
+
+def test_status_without_the_state_item_is_one_line(ctx, endpoint, alarm):
+    result = CliRunner().invoke(app, ["status", "--config-dir", str(ROOT), "--endpoint-url", endpoint])
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0, result.output
