@@ -685,6 +685,13 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
                         f"{pair.half(role).region} would hold {have.get(country, 0)} origination number(s) for "
                         f"{country}, fewer than {need.minimum_numbers}; add sms.numbers or existingNumbers",
                     )
+    if s.email and s.email.replicate_events:
+        wanted = {"BOUNCE", "COMPLAINT"}
+        if not any(wanted <= set(cs.events) for cs in s.email.configuration_sets):
+            raise DeclarationError(
+                f"{decl_name} email.replicateEvents",
+                "needs a configuration set publishing BOUNCE and COMPLAINT events (email.configurationSets)",
+            )
     if s.cdn is not None:
         names = [b.name for b in s.buckets]
         if s.cdn.bucket not in names:

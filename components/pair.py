@@ -13,6 +13,7 @@ from components.bucket import ReplicatedBucket, ReplicatedBucketArgs
 from components.cdn import ReadPath, ReadPathArgs
 from components.declaration import Pair, Role
 from components.email import EmailIdentities, EmailIdentitiesArgs
+from components.event_replication import EventReplication, EventReplicationArgs
 from components.peer import Peer
 from components.routing import FailoverRouting, FailoverRoutingArgs
 from components.signals import FailoverSignals, FailoverSignalsArgs
@@ -54,7 +55,12 @@ class RegionPairHalf(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         parts: dict[str, Any] = {}
         if s.email:
-            parts["email"] = EmailIdentities(f"{name}-email", EmailIdentitiesArgs(pair=pair), child).manifest
+            email = EmailIdentities(f"{name}-email", EmailIdentitiesArgs(pair=pair), child)
+            parts["email"] = email.manifest
+            if s.email.replicate_events:
+                EventReplication(
+                    f"{name}-event-replication", EventReplicationArgs(pair=pair, topic_arns=email.topic_arns), child
+                )
         if s.sms:
             parts["sms"] = SmsOrigination(f"{name}-sms", SmsOriginationArgs(pair=pair), child).manifest
         # The read path belongs to the secondary (docs/signals-and-cdn.md): it is built from computed names,

@@ -224,8 +224,15 @@ def validate_no_wildcards(args: ResourceValidationArgs, report_violation: Report
         bad_actions = [a for a in P.as_list(statement.get("Action")) if a == "*" or str(a).endswith(":*")]
         if bad_actions:
             report_violation(f"{sid} allows wildcard actions {bad_actions}; list the actions needed", None)
-        if "*" in P.as_list(statement.get("Resource")):
+        if "*" in P.as_list(statement.get("Resource")) and not _unavoidable_star(statement):
             report_violation(f'{sid} allows Resource "*"; scope it to the pair\'s ARNs', None)
+
+
+def _unavoidable_star(statement: Mapping[str, Any]) -> bool:
+    """Resource "*" is the only option for actions without a resource type; require a region condition then."""
+    actions = set(P.as_list(statement.get("Action")))
+    region = (P.dig(statement, "Condition") or {}).get("StringEquals", {}).get("aws:RequestedRegion")
+    return bool(actions) and actions <= P.NO_RESOURCE_TYPE_ACTIONS and bool(region)
 
 
 # ----------------------------------------------------------------------------------- failover routing (stack)

@@ -29,6 +29,11 @@ METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 LAMBDA = "aws:lambda/function:Function"
 
 
+# Actions with no resource type in the IAM Service Authorization Reference: a policy can only grant them on
+# "*". `iam-policy-no-wildcards` accepts "*" for these alone, and only under an aws:RequestedRegion condition.
+NO_RESOURCE_TYPE_ACTIONS = frozenset({"ses:PutSuppressedDestination", "ses:DeleteSuppressedDestination"})
+
+
 class _Unknown:
     """Placeholder for a value not known until apply."""
 
