@@ -112,9 +112,13 @@ def register(app: typer.Typer) -> None:
                     raise state.StateError(
                         f"{name} is in ALARM: the primary is unhealthy; fix it or pass --force to fail back anyway"
                     )
+            target = ctx.standby_region if to_standby else ctx.primary_region
+            expected = None if dry_run else stop.dns_expectation(clients.get("apigateway", target), ctx)
+            if expected is None and not dry_run and not as_json:
+                console.print(f"[yellow]the API endpoint in {target} does not resolve from here: DNS not checked[/]")
             report = stop.switch(
                 clients.get("cloudwatch", ctx.standby_region), clients.get("route53"), ctx,
-                to_standby=to_standby, timeout=timeout, dry_run=dry_run,
+                to_standby=to_standby, timeout=timeout, dry_run=dry_run, expected_dns=expected,
                 progress=(lambda m: None) if as_json else (lambda m: console.print(f"[dim]{m}[/]")),
             )  # fmt: skip
         except DOMAIN_ERRORS as err:

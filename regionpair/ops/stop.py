@@ -9,10 +9,13 @@ wanted state, nothing is published.
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from regionpair.ops.context import PairContext
 
@@ -89,6 +92,34 @@ def dns_answer(route53: Any, ctx: PairContext) -> list[str]:
     assert ctx.api_domain is not None
     answer = route53.test_dns_answer(HostedZoneId=ctx.hosted_zone_id, RecordName=ctx.api_domain, RecordType="A")
     return [str(r) for r in answer.get("RecordData", [])]
+
+
+def resolve(host: str) -> set[str]:
+    """IPv4 addresses of `host` from the system resolver (empty when it does not resolve)."""
+    try:
+        return {str(info[4][0]) for info in socket.getaddrinfo(host, 443, socket.AF_INET)}
+    except OSError:
+        return set()
+
+
+def dns_expectation(
+    apigateway: Any, ctx: PairContext, resolver: Callable[[str], set[str]] = resolve
+) -> Callable[[list[str]], bool] | None:
+    """What the failover name must answer once routing moved: an address of the target region's API endpoint.
+
+    `apigateway` is a client in the target region; its custom domain's regional endpoint is looked up there.
+    None when the endpoint cannot be resolved from here (the DNS step is then skipped, and said so).
+    """
+    if ctx.api_domain is None:
+        return None
+    try:
+        regional = apigateway.get_domain_name(domainName=ctx.api_domain).get("regionalDomainName")
+    except ClientError:  # no custom domain there (yet), or no permission to read it
+        return None
+    addresses = resolver(regional) if regional else set()
+    if not addresses:
+        return None
+    return lambda answer: bool(addresses & set(answer))
 
 
 def wait_until(

@@ -144,3 +144,24 @@ def test_status_without_the_state_item_is_one_line(ctx, endpoint, alarm):
     result = CliRunner().invoke(app, ["status", "--config-dir", str(ROOT), "--endpoint-url", endpoint])
     assert result.exit_code == 1
     assert result.output.strip().count("\n") == 0, result.output
+
+
+def test_dns_expectation_uses_the_target_regions_endpoint(ctx, clients, independent):
+    apigw = independent("apigateway", ctx.standby_region)
+    apigw.create_domain_name(
+        domainName="api.example.com",
+        regionalCertificateArn="arn:aws:acm:us-west-2:123456789012:certificate/66666666-7777-8888-9999-000000000000",
+        endpointConfiguration={"types": ["REGIONAL"]},
+    )
+    regional = apigw.get_domain_name(domainName="api.example.com")["regionalDomainName"]
+    seen: list[str] = []
+
+    def resolver(host: str) -> set[str]:
+        seen.append(host)
+        return {"35.0.0.2"}
+
+    expect = stop.dns_expectation(clients.get("apigateway", ctx.standby_region), ctx, resolver)
+    assert seen == [regional]
+    assert expect(["35.0.0.2", "35.0.0.3"])
+    assert not expect(["52.0.0.9"])
+    assert stop.dns_expectation(clients.get("apigateway", ctx.standby_region), ctx, lambda _h: set()) is None
