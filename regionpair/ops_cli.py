@@ -80,8 +80,17 @@ def register(app: typer.Typer) -> None:
             cw = clients.get("cloudwatch", ctx.standby_region)
             data: dict[str, Any] = {"stop alarm": f"{ctx.alarm_name} ({ctx.standby_region})"}
             data["stop alarm state"] = stop.alarm_state(cw, ctx)
-            hc = stop.find_health_check(clients.get("route53"), ctx)
+            data["stop metric last value"] = stop.last_value(cw, ctx)
+            route53 = clients.get("route53")
+            hc = stop.find_health_check(route53, ctx)
             data["health check"] = hc or "not found (deploy the primary)"
+            if hc:
+                data["health check healthy"] = stop.health_check_healthy(route53, hc)
+            if ctx.api_domain:
+                try:
+                    data["dns answer"] = stop.dns_answer(route53, ctx)
+                except ClientError as err:
+                    data["dns answer"] = f"unavailable: {str(err).splitlines()[0]}"
             if ctx.state_table:
                 item = state.get_state(clients.get("dynamodb", ctx.primary_region), ctx.state_table, ctx.state_key)
                 data["app state"] = f"{item.state.value} (version {item.version}, by {item.updated_by})"

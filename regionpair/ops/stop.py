@@ -13,6 +13,7 @@ import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -50,6 +51,17 @@ def alarm_state(cloudwatch: Any, ctx: PairContext) -> str:
     if not alarms:
         raise LookupError(f"no alarm {ctx.alarm_name} in {ctx.standby_region}; deploy the secondary stack first")
     return str(alarms[0]["StateValue"])
+
+
+def last_value(cloudwatch: Any, ctx: PairContext, minutes: int = 60) -> float | None:
+    """The STOP metric's latest Maximum in the last `minutes` (None when nothing was published)."""
+    end = datetime.now(UTC)
+    points = cloudwatch.get_metric_statistics(
+        Namespace=ctx.namespace, MetricName=ctx.metric_name, Dimensions=ctx.dimensions,
+        StartTime=end - timedelta(minutes=minutes), EndTime=end + timedelta(minutes=1), Period=60,
+        Statistics=["Maximum"],
+    )["Datapoints"]  # fmt: skip
+    return float(max(points, key=lambda p: p["Timestamp"])["Maximum"]) if points else None
 
 
 def publish(cloudwatch: Any, ctx: PairContext, value: float) -> None:

@@ -81,6 +81,12 @@ def test_failover_publishes_in_the_standby_region_and_times_each_step(ctx, clien
     assert independent("cloudwatch", ctx.primary_region).list_metrics(Namespace=ctx.namespace)["Metrics"] == []
 
 
+def test_last_value_reads_what_was_published(ctx, clients, alarm):
+    cw = clients.get("cloudwatch", ctx.standby_region)
+    stop.publish(cw, ctx, 1.0)
+    assert stop.last_value(cw, ctx) == 1.0
+
+
 def test_failover_twice_publishes_once(ctx, clients, alarm):
     alarm.set_alarm_state(AlarmName=ctx.alarm_name, StateValue="ALARM", StateReason="already failed over")
     report = stop.switch(clients.get("cloudwatch", ctx.standby_region), clients.get("route53"), ctx,
@@ -136,6 +142,8 @@ def test_status_reads_the_live_pair(ctx, endpoint, alarm, independent):
     assert result.exit_code == 0, result.output
     status = json.loads(result.output)
     assert status["stop alarm state"] == "OK"
+    assert status["stop metric last value"] is None, "nothing published yet"
+    assert status["dns answer"].startswith("unavailable"), "moto has no TestDNSAnswer"
     assert status["app state"] == "fenced (version 2, by ops)"
     assert status["table replicas"].startswith("ACTIVE")
 
