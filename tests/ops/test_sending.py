@@ -121,3 +121,23 @@ def test_active_active_splits_by_weight(ses, independent):
     east, west = sent(independent, PRIMARY), sent(independent, STANDBY)
     assert east + west == 40
     assert 10 <= east <= 30
+
+
+def test_sms_fails_over_between_regional_pools():
+    # moto has no End User Messaging SMS backend: Stubber answers SendTextMessage with the real model.
+    from regionpair.sending import sms_sender
+
+    east = boto3.client("pinpoint-sms-voice-v2", region_name=PRIMARY)
+    west = boto3.client("pinpoint-sms-voice-v2", region_name=STANDBY)
+    s = ResilientSender(
+        {PRIMARY: sms_sender(east, origination_identity="pool-east"),
+         STANDBY: sms_sender(west, origination_identity="pool-west")},
+        sleep=lambda _s: None,
+    )  # fmt: skip
+    expected = {"DestinationPhoneNumber": "+12065550199", "MessageBody": "hi", "MessageType": "TRANSACTIONAL"}
+    with Stubber(east) as s_east, Stubber(west) as s_west:
+        s_east.add_client_error("send_text_message", "InternalServerException", http_status_code=500)
+        params = {**expected, "OriginationIdentity": "pool-west"}
+        s_west.add_response("send_text_message", {"MessageId": "sms-1"}, params)
+        result = s.send({"to": "+12065550199", "text": "hi"})
+    assert (result.region, result.message_id, result.failed_over) == (STANDBY, "sms-1", True)

@@ -106,3 +106,24 @@ def test_contacts_sync_against_moto_unsubscribe_wins(endpoint, independent, tmp_
     west_contacts, east_contacts = contacts(west), contacts(east)
     assert west_contacts == {"a@x.com": False, "b@x.com": True}
     assert east_contacts == {"a@x.com": False, "b@x.com": True}, "the unsubscription must hold in both regions"
+
+
+def test_opt_outs_union_both_ways():
+    # moto has no End User Messaging SMS backend: Stubber serves each region's opt-out list (real model).
+    east = boto3.client("pinpoint-sms-voice-v2", region_name="us-east-1")
+    west = boto3.client("pinpoint-sms-voice-v2", region_name="us-west-2")
+    page = {"OptOutListArn": "arn:aws:sms-voice:us-east-1:123456789012:opt-out-list/o", "OptOutListName": "o"}
+    with Stubber(east) as s_east, Stubber(west) as s_west:
+        s_east.add_response("describe_opted_out_numbers", {**page, "OptedOutNumbers": [
+            {"OptedOutNumber": "+12065550100", "OptedOutTimestamp": EARLY, "EndUserOptedOut": True}]},
+            {"OptOutListName": "o"})  # fmt: skip
+        s_west.add_response("describe_opted_out_numbers", {**page, "OptedOutNumbers": [
+            {"OptedOutNumber": "+15035550100", "OptedOutTimestamp": LATE, "EndUserOptedOut": True}]},
+            {"OptOutListName": "o"})  # fmt: skip
+        lists = [sync.OptOutList(east, "us-east-1", "o"), sync.OptOutList(west, "us-west-2", "o")]
+        plan = sync.plan(lists)
+        s_east.add_response("put_opted_out_number", {}, {"OptOutListName": "o", "OptedOutNumber": "+15035550100"})
+        s_west.add_response("put_opted_out_number", {}, {"OptOutListName": "o", "OptedOutNumber": "+12065550100"})
+        assert sync.apply(lists, plan) == 2
+        s_east.assert_no_pending_responses()
+        s_west.assert_no_pending_responses()
