@@ -10,7 +10,6 @@ primary can build the SECONDARY failover record without looking anything up.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import pulumi_aws as aws
 
 from components.app_state import KEY_ATTRIBUTE, AppStateStore
 from components.declaration import Pair
+from components.iam import assume_role_policy
 
 LAMBDA_SOURCE = Path(__file__).resolve().parent / "lambda_src" / "app.py"
 """The handler file, found next to this module (not via cwd: `pulumi up` may run from anywhere)."""
@@ -112,18 +112,7 @@ class RegionalApi(pulumi.ComponentResource):
             f"{name}-role",
             name=self.function_name,
             description=f"Lambda execution role of the {pair.shared.name} API in {region}",
-            assume_role_policy=json.dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "lambda.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
-            ),
+            assume_role_policy=assume_role_policy("lambda.amazonaws.com"),
             tags=tags,
             opts=child,
         )

@@ -25,6 +25,7 @@ import pulumi_aws as aws
 
 from components.cdn import bucket_policy_statement
 from components.declaration import Bucket, Pair, Role
+from components.iam import assume_role_policy
 from components.peer import Peer, PeerNotDeployedError
 
 RTC_MINUTES = 15  # the only value S3 accepts
@@ -147,14 +148,7 @@ class ReplicatedBucket(pulumi.ComponentResource):
             f"{name}-replication-role",
             name=pair.physical_name(f"{decl.name}-replication"),
             description=f"S3 replication between {primary_name} and {secondary_name}",
-            assume_role_policy=pulumi.Output.json_dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {"Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sts:AssumeRole"}
-                    ],
-                }
-            ),
+            assume_role_policy=assume_role_policy("s3.amazonaws.com"),
             tags=pair.shared.tags,
             opts=pulumi.ResourceOptions(parent=self),
         )

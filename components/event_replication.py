@@ -15,6 +15,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.declaration import Pair
+from components.iam import assume_role_policy
 
 HANDLER_SOURCE = Path(__file__).resolve().parent / "lambda_src" / "event_replication.py"
 
@@ -47,18 +48,7 @@ class EventReplication(pulumi.ComponentResource):
         role = aws.iam.Role(
             f"{name}-role",
             name=function_name,
-            assume_role_policy=pulumi.Output.json_dumps(
-                {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "lambda.amazonaws.com"},
-                            "Action": "sts:AssumeRole",
-                        }
-                    ],
-                }
-            ),
+            assume_role_policy=assume_role_policy("lambda.amazonaws.com"),
             opts=child,
         )
         account = role.arn.apply(lambda arn: arn.split(":")[4])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import urllib.request
+from pathlib import Path
 
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
 from regionpair.ops.clients import Clients
+from regionpair.ops.context import PairContext, load_context
 
 
 @pytest.fixture(autouse=True)
@@ -55,3 +57,9 @@ def independent(endpoint):
         return boto3.client(service, region_name=region, endpoint_url=endpoint)
 
     return make
+
+
+@pytest.fixture
+def ctx() -> PairContext:
+    """The example pair's live names and regions."""
+    return load_context(Path(__file__).resolve().parents[2])

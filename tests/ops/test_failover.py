@@ -17,15 +17,9 @@ from typer.testing import CliRunner
 
 from regionpair.cli import app
 from regionpair.ops import stop
-from regionpair.ops.context import load_context
 
 ROOT = Path(__file__).resolve().parents[2]
 HC = "af1b1b39-2069-106a-6a28-ef4a666f1803"
-
-
-@pytest.fixture
-def ctx():
-    return load_context(ROOT)
 
 
 @pytest.fixture

@@ -13,15 +13,9 @@ from typer.testing import CliRunner
 from components.declaration import AppState
 from regionpair.cli import app
 from regionpair.ops import state
-from regionpair.ops.context import load_context
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()
-
-
-@pytest.fixture
-def ctx():
-    return load_context(ROOT)
 
 
 @pytest.fixture
