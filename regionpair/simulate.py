@@ -7,7 +7,6 @@ subclass to keep what `Mocks.new_resource` is not shown (parent, provider, depen
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import runpy
@@ -214,15 +213,15 @@ def simulate_stack(
 
     def program() -> None:
         runpy.run_path(str(PROGRAM_DIR / "__main__.py"), run_name="__main__")
+        root = psettings.get_root_resource()
+        if root is not None:
+            # Register the exports the way the engine does at the end of a run, inside the test wrapper so that
+            # it waits for that RPC too (the mock root was finished before the program ran).
+            root._outputs_registered = False
+            root._finish()
 
     with _environment(config_dir):
         pulumi.runtime.test(program)()
-        root = psettings.get_root_resource()
-        if root is not None:
-            root._outputs_registered = False  # the mock root was finished before the program ran
-            root._finish()  # register exports the way the engine does at the end of a run
-            pmocks._sync_await(asyncio.sleep(0))
-            pulumi.runtime.test(lambda: None)()
     return StackRun(
         stack=stack,
         resources=list(monitor.recorded.values()),
