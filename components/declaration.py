@@ -226,8 +226,9 @@ class Email(_Model):
     def _deed(cls, v: DkimMode) -> DkimMode:
         if v is DkimMode.DEED:
             raise ValueError(
-                "deed (Deterministic Easy DKIM) cannot be expressed with pulumi-aws 7.51.1: the replica's "
-                "DomainSigningAttributesOrigin is not an input of aws.sesv2.EmailIdentity; use per-region"
+                "deed (Deterministic Easy DKIM) cannot be expressed with pulumi-aws 7.51.1: its "
+                "dkim_signing_attributes.signing_attributes_origin accepts only AWS_SES/EXTERNAL, not "
+                "AWS_SES_<REGION> (terraform-provider-aws#43205); use per-region"
             )
         return v
 
