@@ -180,7 +180,7 @@ def register(app: typer.Typer) -> None:
         region: Annotated[str | None, typer.Option(help="Write through this region (during a failover).")] = None,
     ) -> None:  # fmt: skip
         """Change the app state in order (fence before failover) with a conditional write."""
-        who = auditlog.os.environ.get("REGIONPAIR_OPERATOR") or auditlog.getpass.getuser()
+        who = auditlog.operator()
         try:
             ctx, clients = _setup(config_dir, profile, endpoint_url)
             if not ctx.state_table:
@@ -213,7 +213,7 @@ def register(app: typer.Typer) -> None:
                 plan = {f"{i + 1}. {s.name}": s.action for i, s in enumerate(drill_plan(ctx))}
                 _emit(plan, as_json, "drill plan (dry run)")
                 return
-            who = auditlog.os.environ.get("REGIONPAIR_OPERATOR") or auditlog.getpass.getuser()
+            who = auditlog.operator()
             results = run_drill(
                 clients, ctx, who=who, timeout=timeout,
                 progress=(lambda m: None) if as_json else (lambda m: console.print(f"[dim]{m}[/]")),
