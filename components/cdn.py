@@ -22,7 +22,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.declaration import DeclarationError, Pair, Role
+from components.declaration import DeclarationError, Pair, Role, check_cdn
 from components.signals_model import Cdn
 
 # AWS managed policies (CloudFront Developer Guide, "Use managed cache/origin request policies").
@@ -38,27 +38,15 @@ API_ORIGIN_ID = "api"
 OWNER = Role.SECONDARY
 
 
-def cdn_of(pair: Pair, decl_name: str = "pair.yaml") -> Cdn | None:
-    """The typed `cdn:` section (validated with the declaration; `decl_name` kept for callers)."""
-    del decl_name
+def cdn_of(pair: Pair) -> Cdn | None:
+    """The typed `cdn:` section (validated with the declaration)."""
     return pair.shared.cdn
 
 
 def validate_cdn(pair: Pair, decl_name: str = "pair.yaml") -> Cdn | None:
-    """Cross-section rules of `cdn:`; raises `DeclarationError` naming the key."""
-    cdn = cdn_of(pair, decl_name)
-    if cdn is None:
-        return None
-    names = [b.name for b in pair.shared.buckets]
-    if cdn.bucket not in names:
-        raise DeclarationError(
-            f"{decl_name} cdn.bucket",
-            f"{cdn.bucket!r} is not one of buckets ({', '.join(names) or 'none declared'}); "
-            "declare the bucket pair under buckets first",
-        )
-    if cdn.api is not None and pair.shared.api is None:
-        raise DeclarationError(f"{decl_name} cdn.api", "puts the API behind CloudFront but no api: is declared")
-    return cdn
+    """The typed `cdn:` section, checked against the rest of the declaration (for pairs built in code)."""
+    check_cdn(pair.shared, decl_name)
+    return pair.shared.cdn
 
 
 def bucket_regional_domain(pair: Pair, bucket: str, role: Role) -> str:

@@ -622,6 +622,21 @@ def load_pair(project_dir: Path, this_stack_config: dict[str, Any], this_stack: 
     return pair
 
 
+def check_cdn(s: SharedDeclaration, decl_name: str = DEFAULT_DECLARATION_FILE) -> None:
+    """The read path serves a declared bucket pair, and an API only if one is declared."""
+    if s.cdn is None:
+        return
+    names = [b.name for b in s.buckets]
+    if s.cdn.bucket not in names:
+        raise DeclarationError(
+            f"{decl_name} cdn.bucket",
+            f"{s.cdn.bucket!r} is not one of buckets ({', '.join(names) or 'none declared'}); "
+            "declare the bucket pair under buckets first",
+        )
+    if s.cdn.api is not None and s.api is None:
+        raise DeclarationError(f"{decl_name} cdn.api", "puts the API behind CloudFront but no api: is declared")
+
+
 def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None:
     """Cross-field rules that need both halves; raises `DeclarationError`."""
     s = pair.shared
@@ -693,16 +708,7 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
                 f"{decl_name} email.replicateEvents",
                 "needs a configuration set publishing BOUNCE and COMPLAINT events (email.configurationSets)",
             )
-    if s.cdn is not None:
-        names = [b.name for b in s.buckets]
-        if s.cdn.bucket not in names:
-            raise DeclarationError(
-                f"{decl_name} cdn.bucket",
-                f"{s.cdn.bucket!r} is not one of buckets ({', '.join(names) or 'none declared'}); "
-                "declare the bucket pair under buckets first",
-            )
-        if s.cdn.api is not None and s.api is None:
-            raise DeclarationError(f"{decl_name} cdn.api", "puts the API behind CloudFront but no api: is declared")
+    check_cdn(s, decl_name)
     rto = budgets.worst_case_rto(s.routing)
     if rto.seconds > s.objectives.rto_seconds:
         raise DeclarationError(

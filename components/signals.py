@@ -21,16 +21,15 @@ import pulumi
 import pulumi_aws as aws
 
 from components.api import RegionalApi
-from components.declaration import DeclarationError, Pair, Role, Strategy
+from components.declaration import Pair, Role, Strategy
 from components.signals_model import AlarmWindow, Signals
 
 COMPOSITE_SUFFIX = "region-unhealthy"
 TOPIC_SUFFIX = "signals"
 
 
-def signals_of(pair: Pair, decl_name: str = "pair.yaml") -> Signals | None:
-    """The typed `signals:` section (validated with the declaration; `decl_name` kept for callers)."""
-    del decl_name
+def signals_of(pair: Pair) -> Signals | None:
+    """The typed `signals:` section (validated with the declaration)."""
     return pair.shared.signals
 
 
@@ -329,10 +328,7 @@ class FailoverSignals(pulumi.ComponentResource):
         pair = args.pair
         role = pair.this_role
         region = pair.this.region
-        try:
-            sig = signals_of(pair) or Signals()
-        except DeclarationError as err:
-            raise pulumi.RunError(f"invalid pair declaration: {err}") from None
+        sig = signals_of(pair) or Signals()
         tags = dict(pair.shared.tags)
         child = pulumi.ResourceOptions(parent=self)
 

@@ -21,7 +21,7 @@ import grpc
 from google.protobuf import empty_pb2, struct_pb2
 from pulumi.asset import Archive, Asset, AssetArchive, FileArchive, FileAsset, StringAsset
 from pulumi.output import Unknown
-from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc, plugin_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
 from regionpair.simulate import PROJECT, Recorded
 
@@ -201,5 +201,3 @@ def load_policy_config(path: Path | None) -> dict[str, Any]:
         return {}
     return dict(json.loads(path.read_text()))
 
-
-_ = plugin_pb2  # imported so the proto descriptors the analyzer messages refer to are registered
