@@ -22,6 +22,7 @@ from components.regions import dkim_signing_domain, mail_from_mx
 
 DKIM_RECORDS = 3  # Easy DKIM always publishes three keys.
 DNS_TTL = 1800
+SPF = "v=spf1 include:amazonses.com ~all"
 
 
 def slug(domain: str) -> str:
@@ -102,24 +103,17 @@ class EmailIdentities(pulumi.ComponentResource):
                 region=region,
                 opts=child,
             )
-            aws.route53.Record(
-                f"{name}-{d}-mail-from-mx",
-                zone_id=zone_id,
-                name=mail_from,
-                type="MX",
-                ttl=DNS_TTL,
-                records=[f"10 {mail_from_mx(region)}"],
-                opts=child,
-            )
-            aws.route53.Record(
-                f"{name}-{d}-mail-from-spf",
-                zone_id=zone_id,
-                name=mail_from,
-                type="TXT",
-                ttl=DNS_TTL,
-                records=["v=spf1 include:amazonses.com ~all"],
-                opts=child,
-            )
+            mail_from_records = {"mx": ("MX", f"10 {mail_from_mx(region)}"), "spf": ("TXT", SPF)}
+            for role_name, (record_type, value) in mail_from_records.items():
+                aws.route53.Record(
+                    f"{name}-{d}-mail-from-{role_name}",
+                    zone_id=zone_id,
+                    name=mail_from,
+                    type=record_type,
+                    ttl=DNS_TTL,
+                    records=[value],
+                    opts=child,
+                )
             dmarc = pair.this_role is Role.PRIMARY
             if dmarc:
                 aws.route53.Record(
