@@ -100,6 +100,20 @@ class NumberType(StrEnum):
         return self is not NumberType.SHORT_CODE
 
 
+class NumberStatus(StrEnum):
+    """Where a number is in its lifecycle, as the stack file declares it (docs/configuration.md, SMS lifecycle).
+
+    `pending`: requested (or registered by hand) but not yet `ACTIVE` in AWS: the program requests it without
+    waiting and keeps it out of the pool. `active`: AWS reports it `ACTIVE` (`regionpair sms status` says when):
+    the program puts it in its country's pool. The program cannot read AWS's status itself without creating the
+    pool inside an `apply()`, and a pool of non-ACTIVE identities is refused by the provider (pool.go,
+    validatePhoneIdentity), so the user flips this field and runs `pulumi up` again.
+    """
+
+    PENDING = "pending"
+    ACTIVE = "active"
+
+
 class EventDestinationKind(StrEnum):
     """Where SES configuration-set events go."""
 
@@ -122,6 +136,14 @@ _NAME_RE = re.compile(r"^[a-z][a-z0-9-]{1,30}[a-z0-9]$")
 _ZONE_ID_RE = re.compile(r"^Z[A-Z0-9]{5,31}$")
 _ACM_ARN_RE = re.compile(r"^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate/[A-Za-z0-9-]+$")
 _SMS_ARN_RE = re.compile(r"^arn:aws[a-z-]*:sms-voice:([a-z0-9-]+):\d{12}:(phone-number|sender-id)/.+$")
+# botocore pinpoint-sms-voice-v2 shape RegistrationIdOrArn: [A-Za-z0-9_:/-]+, 1-256 characters.
+_REGISTRATION_RE = re.compile(r"^[A-Za-z0-9_:/-]{1,256}$")
+_REGISTRATION_ARN_RE = re.compile(r"^arn:aws[a-z-]*:sms-voice:([a-z0-9-]+):\d{12}:registration/(.+)$")
+# Sender IDs: pulumi-aws 7.51.1 Smsvoicev2SenderId.sender_id docstring ("3 and 11 characters, upper case letters,
+# numbers, and dashes, cannot be numeric-only"; upper case because AWS stores them so) and botocore's
+# RequestSenderId.SenderId documentation ("at least one letter and cannot start or end with a hyphen").
+_SENDER_ID_RE = re.compile(r"^(?!-)(?=[A-Z0-9-]*[A-Z])[A-Z0-9-]{3,11}(?<!-)$")
+_NUMBER_NAME_RE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$")
 _E164_RE = re.compile(r"^\+[1-9]\d{4,14}$")
 _COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
 _DYNAMO_TYPES = ("S", "N", "B")
@@ -249,16 +271,49 @@ class SmsCountry(_Model):
     """Messages per second the standby must sustain for this country alone after a failover."""
 
 
-class NumberRequest(_Model):
-    """Numbers the program requests with `RequestPhoneNumber`, in each region."""
+MessageType = Literal["TRANSACTIONAL", "PROMOTIONAL"]
 
+
+class NumberRequest(_Model):
+    """One number this half requests with `RequestPhoneNumber` (`regionpair:requestedNumbers[]` of a stack file).
+
+    Declared per half and per number because AWS registrations are: a registration exists in one region, and each
+    US toll-free number has its own (AWS End User Messaging SMS User Guide, "United States Toll-free number
+    registration process").
+    """
+
+    name: str | None = None
+    """Stable key of the number in this stack (its Pulumi resource name); default `<country>-<type>-<n>`."""
     country: Country
     type: NumberType
-    count: int = Field(1, ge=1, le=50)
-    message_type: Literal["TRANSACTIONAL", "PROMOTIONAL"] = "TRANSACTIONAL"
+    message_type: MessageType = "TRANSACTIONAL"
     capabilities: list[Literal["SMS", "VOICE", "MMS"]] = Field(default_factory=lambda: ["SMS"])
     registration_id: str | None = None
-    """10DLC and US toll-free numbers need an approved registration before they can be requested."""
+    """A registration of THIS region the number is attached to when requested (`RequestPhoneNumber`)."""
+    status: NumberStatus
+    """`pending` (default) or `active` (default for SIMULATOR numbers, which need no registration)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _status_default(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "status" not in data:
+            simulator = data.get("type") == NumberType.SIMULATOR.value
+            return {**data, "status": "active" if simulator else "pending"}
+        return data
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        if v is not None and not _NUMBER_NAME_RE.match(v):
+            raise ValueError(f"{v!r} is not a number key; use 1-40 lowercase letters, digits and dashes")
+        return v
+
+    @field_validator("registration_id")
+    @classmethod
+    def _registration(cls, v: str | None) -> str | None:
+        if v is not None and not _REGISTRATION_RE.match(v):
+            raise ValueError(f"{v!r} is not a registration id or ARN (registration-<id>, 1-256 of A-Z a-z 0-9 _ : / -)")
+        return v
 
     @model_validator(mode="after")
     def _requestable(self) -> NumberRequest:
@@ -267,6 +322,10 @@ class NumberRequest(_Model):
                 f"{self.type.value} numbers cannot be requested by API; lease them by hand and declare them "
                 "under regionpair:existingNumbers in each stack file"
             )
+        if self.type is NumberType.SIMULATOR and self.registration_id is not None:
+            raise ValueError("simulator numbers need no registration; remove registrationId")
+        if self.type is NumberType.TEN_DLC and self.country != "US":
+            raise ValueError("10DLC numbers exist only in the US; use LONG_CODE for other countries")
         return self
 
 
@@ -274,17 +333,40 @@ class SenderId(_Model):
     """An alphanumeric sender ID registered in both regions."""
 
     country: Country
-    sender_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9]{1,11}$")]
+    sender_id: str
+
+    @field_validator("sender_id")
+    @classmethod
+    def _sender_id(cls, v: str) -> str:
+        if not _SENDER_ID_RE.match(v):
+            hint = f" (write {v.upper()!r})" if _SENDER_ID_RE.match(v.upper()) else ""
+            raise ValueError(
+                f"{v!r} is not a sender ID AWS accepts: 3-11 upper case letters, digits and dashes, at least one "
+                f"letter, no dash first or last{hint}"
+            )
+        return v
 
 
 class Sms(_Model):
     """AWS End User Messaging SMS origination identities (the SMS half of what seed 000 called Pinpoint)."""
 
     countries: dict[Country, SmsCountry] = Field(default_factory=dict)
-    numbers: list[NumberRequest] = Field(default_factory=list)
+    numbers: Any = None
+    """Moved: requested numbers are declared per half (`regionpair:requestedNumbers`); refused with that fix."""
     sender_ids: list[SenderId] = Field(default_factory=list)
     opt_out_list: ResourceName = "default-opt-outs"
     deletion_protection: bool = True
+
+    @field_validator("numbers")
+    @classmethod
+    def _moved(cls, v: Any) -> Any:
+        if v is not None:
+            raise ValueError(
+                "moved: declare each requested number under regionpair:requestedNumbers in each Pulumi.<stack>.yaml, "
+                "with its own registrationId and status (registrations are per region and per number; "
+                "docs/configuration.md)"
+            )
+        return v
 
 
 class Bucket(_Model):
@@ -433,7 +515,11 @@ class ExistingNumber(_Model):
     arn: str
     country: Country
     type: NumberType
+    message_type: MessageType
+    """Required: the pool of its country takes this message type, and AWS refuses identities of another one."""
     number: str | None = None
+    status: NumberStatus = NumberStatus.ACTIVE
+    """`active` once AWS reports it ACTIVE (numbers registered by hand usually are); `pending` keeps it unpooled."""
 
     @field_validator("arn")
     @classmethod
@@ -462,6 +548,8 @@ class Half(_Model):
     """The other stack's name (`secondary`) or fully qualified name (`org/project/secondary`)."""
     certificate_arn: str | None = None
     """ACM certificate for `api.domainName` in this stack's region."""
+    requested_numbers: list[NumberRequest] = Field(default_factory=list)
+    """Numbers this stack requests by API, one entry per number, each with its own registration and status."""
     existing_numbers: list[ExistingNumber] = Field(default_factory=list)
     declaration: str = DEFAULT_DECLARATION_FILE
     """Path of the shared declaration, relative to the project directory."""
@@ -483,6 +571,31 @@ class Half(_Model):
     def peer_stack_short(self) -> str:
         """The peer's stack name without organisation and project."""
         return self.peer_stack.rsplit("/", 1)[-1]
+
+    @property
+    def number_keys(self) -> list[str]:
+        """Key of each requested number: its `name`, or `<country>-<type>-<n>` counted per country and type.
+
+        The default matches the resource names of earlier versions (`us-toll-free-0`), so upgrading replaces
+        nothing; give `name` to reorder the list safely (a renamed key is a new number).
+        """
+        keys, seen = [], {}
+        for req in self.requested_numbers:
+            base = f"{req.country.lower()}-{req.type.value.lower().replace('_', '-')}"
+            n = seen.get(base, 0)
+            seen[base] = n + 1
+            keys.append(req.name or f"{base}-{n}")
+        return keys
+
+    @model_validator(mode="after")
+    def _unique_number_keys(self) -> Half:
+        keys = self.number_keys
+        for i, key in enumerate(keys):
+            if key in keys[:i]:
+                raise ValueError(
+                    f"requestedNumbers[{i}] has the key {key!r} of an earlier number; give each number its own name"
+                )
+        return self
 
 
 # ------------------------------------------------------------------------------------------------ the pair
@@ -517,12 +630,14 @@ class Pair(BaseModel):
         return f"{self.shared.name}-{suffix}-{self.half(role).region}"
 
     def numbers_per_country(self, role: Role) -> dict[str, int]:
-        """Origination numbers the region of `role` will hold, per country (requested + registered by hand)."""
+        """Numbers the region of `role` declares per country, pending and active (simulators excluded).
+
+        Pending numbers count here so that a first deploy, which requests them, is possible; the policy pack
+        counts only pooled ACTIVE ones as capacity and reports the rest as pending.
+        """
         counts: dict[str, int] = {}
-        if self.shared.sms:
-            for req in self.shared.sms.numbers:
-                counts[req.country] = counts.get(req.country, 0) + req.count
-        for num in self.half(role).existing_numbers:
+        half = self.half(role)
+        for num in [*half.requested_numbers, *half.existing_numbers]:
             if num.type is not NumberType.SIMULATOR:
                 counts[num.country] = counts.get(num.country, 0) + 1
         return counts
@@ -637,6 +752,73 @@ def check_cdn(s: SharedDeclaration, decl_name: str = DEFAULT_DECLARATION_FILE) -
         raise DeclarationError(f"{decl_name} cdn.api", "puts the API behind CloudFront but no api: is declared")
 
 
+def _registration_key(value: str) -> tuple[str | None, str]:
+    """(region or None, bare id) of a registration id or ARN."""
+    m = _REGISTRATION_ARN_RE.match(value)
+    return (m.group(1), m.group(2)) if m else (None, value)
+
+
+def check_sms_numbers(pair: Pair, stack_key: dict[Role, str]) -> None:
+    """Per-number rules AWS and the provider enforce: one message type per pool, registrations per region/number.
+
+    Sources: a pool's identities must share its country and message type, and be ACTIVE (terraform-provider-aws
+    internal/service/pinpointsmsvoicev2/pool.go, validatePhoneIdentity); registrations exist in one region and a
+    US toll-free number has its own (AWS End User Messaging SMS User Guide, registrations-tfn.html).
+    """
+    types: dict[Role, dict[str, tuple[str, str]]] = {}
+    registrations: dict[Role, dict[str, str]] = {}
+    for role in Role:
+        half, prefix = pair.half(role), stack_key[role]
+        first: dict[str, tuple[str, str]] = {}
+        regs: dict[str, str] = {}
+        entries: list[tuple[str, Any]] = [
+            (f"{prefix}:requestedNumbers[{i}]", n) for i, n in enumerate(half.requested_numbers)
+        ]
+        entries += [(f"{prefix}:existingNumbers[{i}]", n) for i, n in enumerate(half.existing_numbers)]
+        for key, num in entries:
+            seen = first.setdefault(num.country, (num.message_type, key))
+            if seen[0] != num.message_type:
+                raise DeclarationError(
+                    f"{key}.messageType",
+                    f"is {num.message_type} but {seen[1].split(' ', 1)[1]} is {seen[0]} for {num.country}; a pool's "
+                    "identities share one country and message type (AWS refuses others): use one message type "
+                    "per country",
+                )
+            reg = getattr(num, "registration_id", None)
+            if reg is None:
+                continue
+            region, bare = _registration_key(reg)
+            if region is not None and region != half.region:
+                raise DeclarationError(
+                    f"{key}.registrationId",
+                    f"is in {region} but this stack deploys {half.region}; registrations are per region: "
+                    f"create one in {half.region}",
+                )
+            if bare in regs and num.type is NumberType.TOLL_FREE:
+                raise DeclarationError(
+                    f"{key}.registrationId",
+                    f"is also used by {regs[bare].split(' ', 1)[1]}; each US toll-free number has its own "
+                    "registration: create one per number",
+                )
+            regs.setdefault(bare, key)
+        types[role], registrations[role] = first, regs
+    for country, (mt, key) in types[Role.SECONDARY].items():
+        peer = types[Role.PRIMARY].get(country)
+        if peer and peer[0] != mt:
+            raise DeclarationError(
+                f"{key}.messageType",
+                f"is {mt} but the primary's {country} numbers are {peer[0]}; after a failover the standby must "
+                "send the same kind of traffic: use one message type per country in both stacks",
+            )
+    for bare, key in registrations[Role.SECONDARY].items():
+        if bare in registrations[Role.PRIMARY]:
+            raise DeclarationError(
+                f"{key}.registrationId",
+                f"{bare} is also used by {registrations[Role.PRIMARY][bare]}; a registration exists in one region: "
+                f"create one in {pair.secondary.region} for this number",
+            )
+
+
 def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None:
     """Cross-field rules that need both halves; raises `DeclarationError`."""
     s = pair.shared
@@ -651,7 +833,7 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
         needs = [(Service.CORE, "the pair")]
         if s.email:
             needs.append((Service.SES, "email (SES)"))
-        if s.sms and (s.sms.numbers or s.sms.countries or half.existing_numbers):
+        if s.sms and (s.sms.countries or half.requested_numbers or half.existing_numbers):
             needs.append((Service.SMS, "sms (End User Messaging SMS)"))
         for service, what in needs:
             if not offers(service, half.region):
@@ -692,6 +874,7 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
             f"{decl_name} api.domainName", f"{s.api.domain_name} is not inside the hosted zone {s.dns.zone_name}"
         )
     if s.sms:
+        check_sms_numbers(pair, stack_key)
         for role in Role:
             have = pair.numbers_per_country(role)
             for country, need in s.sms.countries.items():
@@ -699,7 +882,8 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
                     raise DeclarationError(
                         f"{decl_name} sms.countries.{country}.minimumNumbers",
                         f"{pair.half(role).region} would hold {have.get(country, 0)} origination number(s) for "
-                        f"{country}, fewer than {need.minimum_numbers}; add sms.numbers or existingNumbers",
+                        f"{country}, fewer than {need.minimum_numbers}; add regionpair:requestedNumbers or "
+                        f"regionpair:existingNumbers in {stack_key[role].split()[0]}",
                     )
     if s.email and s.email.replicate_events:
         wanted = {"BOUNCE", "COMPLAINT"}

@@ -1,9 +1,15 @@
 """AWS End User Messaging SMS origination identities in this half's region (seed 000's SMS, post-Pinpoint).
 
-Numbers are per account and region, so each half holds its own: numbers requested by API
-(`RequestPhoneNumber`), numbers registered by hand (10DLC campaigns, short codes) referenced by ARN, one pool
-per country that fails over between its own numbers (carrier problems: switch number first, region second),
-an opt-out list, and sender IDs where a country allows them.
+Numbers are per account and region, so each half holds its own: numbers requested by API (`RequestPhoneNumber`,
+declared one by one in the stack file with their own registration), numbers registered by hand (10DLC campaigns,
+short codes) referenced by ARN, one pool per country that fails over between its own numbers (carrier problems:
+switch number first, region second), an opt-out list, and sender IDs where a country allows them.
+
+Lifecycle (docs/configuration.md, "SMS number lifecycle"): a number is requested without waiting for ACTIVE when
+declared `pending` (toll-free and 10DLC numbers stay PENDING for days while their registration is reviewed, and
+pulumi-aws's `Smsvoicev2PhoneNumber` would otherwise wait 30 minutes and taint it), and joins its country's pool
+only once declared `active`: the provider refuses a pool whose identities are not ACTIVE (pool.go,
+validatePhoneIdentity). A pool exists only while it has at least one active identity.
 """
 
 from __future__ import annotations
@@ -14,8 +20,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.declaration import NumberType, Pair
+from components.declaration import NumberStatus, NumberType, Pair
 from components.sms_throughput import mps
+
+NUMBER_TAG = "regionpair:number"
+"""Tag on each requested number: `<pair name>/<number key>`."""
 
 
 @dataclass
@@ -46,48 +55,54 @@ class SmsOrigination(pulumi.ComponentResource):
         )
 
         numbers: list[dict[str, Any]] = []
-        by_country: dict[str, list[pulumi.Input[str]]] = {}
+        # (country, arn, active, simulator) per identity; pools are decided from these declared facts.
+        identities: list[tuple[str, pulumi.Input[str], bool, bool]] = []
         message_types: dict[str, str] = {}
-        for req in sms.numbers:
-            for i in range(req.count):
-                number = aws.pinpoint.Smsvoicev2PhoneNumber(
-                    f"{name}-{req.country.lower()}-{req.type.value.lower().replace('_', '-')}-{i}",
-                    iso_country_code=req.country,
-                    message_type=req.message_type,
-                    number_type=req.type.value,
-                    number_capabilities=list(req.capabilities),
-                    registration_id=req.registration_id,
-                    opt_out_list_name=opt_outs.name,
-                    deletion_protection_enabled=sms.deletion_protection,
-                    region=region,
-                    tags=tags,
-                    opts=child,
-                )
-                by_country.setdefault(req.country, []).append(number.arn)
-                message_types.setdefault(req.country, req.message_type)
-                numbers.append(
-                    {
-                        "country": req.country,
-                        "type": req.type.value,
-                        "source": "requested",
-                        "arn": number.arn,
-                        "phoneNumber": number.phone_number,
-                        "mps": mps(req.type.value, req.country),
-                    }
-                )
-        for existing in pair.this.existing_numbers:
-            if existing.type is not NumberType.SIMULATOR:
-                by_country.setdefault(existing.country, []).append(existing.arn)
-            numbers.append(
-                {
-                    "country": existing.country,
-                    "type": existing.type.value,
-                    "source": "existing",
-                    "arn": existing.arn,
-                    "phoneNumber": existing.number,
-                    "mps": mps(existing.type.value, existing.country),
-                }
+        half = pair.this
+        for key, req in zip(half.number_keys, half.requested_numbers, strict=True):
+            active = req.status is NumberStatus.ACTIVE
+            number = aws.pinpoint.Smsvoicev2PhoneNumber(
+                f"{name}-{key}",
+                iso_country_code=req.country,
+                message_type=req.message_type,
+                number_type=req.type.value,
+                number_capabilities=list(req.capabilities),
+                registration_id=req.registration_id,
+                opt_out_list_name=opt_outs.name,
+                deletion_protection_enabled=sms.deletion_protection,
+                # SDK docstring: waits for ACTIVE unless False; a pending number would time out and be tainted.
+                # Declared active (simulators by default): wait, so the pool is created after it is ACTIVE.
+                wait_for_active=active,
+                region=region,
+                # `regionpair sms status` finds the live number by this tag (regionpair/ops/sms_numbers.py).
+                tags={**tags, NUMBER_TAG: f"{pair.shared.name}/{key}"},
+                opts=child,
             )
+            identities.append((req.country, number.arn, active, req.type is NumberType.SIMULATOR))
+            message_types.setdefault(req.country, req.message_type)
+            numbers.append(
+                _entry(req.country, req.type.value, req.message_type, "requested", req.status, number.arn,
+                       number.phone_number)
+            )  # fmt: skip
+        for existing in half.existing_numbers:
+            identities.append(
+                (existing.country, existing.arn, existing.status is NumberStatus.ACTIVE,
+                 existing.type is NumberType.SIMULATOR)
+            )  # fmt: skip
+            message_types.setdefault(existing.country, existing.message_type)
+            numbers.append(
+                _entry(existing.country, existing.type.value, existing.message_type, "existing", existing.status,
+                       existing.arn, existing.number)
+            )  # fmt: skip
+
+        # Simulators join a pool only in a country with no real number: a pool must never route real traffic
+        # to a simulator. Only active identities join (the provider refuses others).
+        real = {c for c, _, _, sim in identities if not sim}
+        by_country: dict[str, list[pulumi.Input[str]]] = {}
+        for entry, (country, arn, active, sim) in zip(numbers, identities, strict=True):
+            entry["pooled"] = active and sim == (country not in real)
+            if entry["pooled"]:
+                by_country.setdefault(country, []).append(arn)
 
         pools = []
         for country, arns in sorted(by_country.items()):
@@ -95,14 +110,16 @@ class SmsOrigination(pulumi.ComponentResource):
                 f"{name}-pool-{country.lower()}",
                 origination_identities=arns,
                 iso_country_code=country,
-                message_type=message_types.get(country, "TRANSACTIONAL"),
+                message_type=message_types[country],
                 opt_out_list_name=opt_outs.name,
                 deletion_protection_enabled=sms.deletion_protection,
                 region=region,
                 tags=tags,
                 opts=child,
             )
-            pools.append({"country": country, "arn": pool.arn, "identities": len(arns)})
+            pools.append(
+                {"country": country, "messageType": message_types[country], "arn": pool.arn, "identities": len(arns)}
+            )
 
         sender_ids = []
         for sid in sms.sender_ids:
@@ -127,3 +144,26 @@ class SmsOrigination(pulumi.ComponentResource):
             }
         )
         self.register_outputs({"manifest": self.manifest})
+
+
+def _entry(
+    country: str,
+    number_type: str,
+    message_type: str,
+    source: str,
+    status: NumberStatus,
+    arn: pulumi.Input[str],
+    phone_number: pulumi.Input[str | None] | None,
+) -> dict[str, Any]:
+    """One `numbers[]` entry of the manifest (docs/parity-manifest-email-sms.md); `pooled` is set by the caller."""
+    return {
+        "country": country,
+        "type": number_type,
+        "messageType": message_type,
+        "source": source,
+        "status": status.value,
+        "pooled": False,
+        "arn": arn,
+        "phoneNumber": phone_number,
+        "mps": mps(number_type, country),
+    }

@@ -140,8 +140,10 @@ BAD = [
         id="high-resolution-alarm",
     ),
     pytest.param(
-        lambda c: c.shared(lambda d: d["sms"]["numbers"].append({"country": "US", "type": "SHORT_CODE"})),
-        "pair.yaml sms.numbers[1]",
+        lambda c: c.stack(
+            "primary", lambda d: d["regionpair:requestedNumbers"].append({"country": "US", "type": "SHORT_CODE"})
+        ),
+        "Pulumi.primary.yaml regionpair:requestedNumbers[1]",
         "regionpair:existingNumbers",
         id="short-code-requested",
     ),

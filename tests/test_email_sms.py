@@ -63,14 +63,17 @@ def test_multi_region_endpoint_is_declared_by_the_primary_only(pair_copy):
     assert run.secondary.by_type("aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint") == []
 
 
-def test_each_region_pools_its_requested_and_registered_numbers(primary, secondary):
+def test_each_region_pools_only_its_active_numbers(primary, secondary):
+    """The pending toll-free number is requested without waiting and kept out of the pool; the ACTIVE 10DLC is in."""
     for run, region in ((primary, "us-east-1"), (secondary, "us-west-2")):
         numbers = run.by_type("aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber")
         assert [(n.inputs["isoCountryCode"], n.inputs["numberType"]) for n in numbers] == [("US", "TOLL_FREE")]
+        assert numbers[0].inputs["waitForActive"] is False, numbers[0].urn
         pool = run.one("aws:pinpoint/smsvoicev2Pool:Smsvoicev2Pool")
         assert pool.region == region, pool.urn
-        existing = [n["arn"] for n in run.outputs["parityManifest"]["sms"]["numbers"] if n["source"] == "existing"]
-        assert set(pool.inputs["originationIdentities"]) == {numbers[0].outputs["arn"], *existing}, pool.urn
-        assert len(pool.inputs["originationIdentities"]) >= 2, pool.urn
+        manifest = run.outputs["parityManifest"]["sms"]["numbers"]
+        existing = [n["arn"] for n in manifest if n["source"] == "existing"]
+        assert set(pool.inputs["originationIdentities"]) == set(existing), pool.urn
+        assert numbers[0].outputs["arn"] not in pool.inputs["originationIdentities"], pool.urn
         opt_outs = run.one("aws:pinpoint/smsvoicev2OptOutList:Smsvoicev2OptOutList")
         assert pool.inputs["optOutListName"] == opt_outs.inputs["name"], pool.urn
