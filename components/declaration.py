@@ -587,16 +587,6 @@ class Half(_Model):
             keys.append(req.name or f"{base}-{n}")
         return keys
 
-    @model_validator(mode="after")
-    def _unique_number_keys(self) -> Half:
-        keys = self.number_keys
-        for i, key in enumerate(keys):
-            if key in keys[:i]:
-                raise ValueError(
-                    f"requestedNumbers[{i}] has the key {key!r} of an earlier number; give each number its own name"
-                )
-        return self
-
 
 # ------------------------------------------------------------------------------------------------ the pair
 class Pair(BaseModel):
@@ -769,6 +759,14 @@ def check_sms_numbers(pair: Pair, stack_key: dict[Role, str]) -> None:
     registrations: dict[Role, dict[str, str]] = {}
     for role in Role:
         half, prefix = pair.half(role), stack_key[role]
+        keys = half.number_keys
+        for i, k in enumerate(keys):
+            if k in keys[:i]:
+                raise DeclarationError(
+                    f"{prefix}:requestedNumbers[{i}].name",
+                    f"{k!r} is the key of requestedNumbers[{keys.index(k)}] too; give each number its own name "
+                    "(the key names its resource: renaming one requests a new number)",
+                )
         first: dict[str, tuple[str, str]] = {}
         regs: dict[str, str] = {}
         entries: list[tuple[str, Any]] = [
