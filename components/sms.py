@@ -20,7 +20,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.declaration import NumberStatus, NumberType, Pair
+from components.declaration import Half, NumberStatus, NumberType, Pair
 from components.sms_throughput import mps
 
 NUMBER_TAG = "regionpair:number"
@@ -55,8 +55,7 @@ class SmsOrigination(pulumi.ComponentResource):
         )
 
         numbers: list[dict[str, Any]] = []
-        # (country, arn, active, simulator) per identity; pools are decided from these declared facts.
-        identities: list[tuple[str, pulumi.Input[str], bool, bool]] = []
+        identities: list[tuple[str, pulumi.Input[str]]] = []  # (country, arn), requested then existing
         message_types: dict[str, str] = {}
         half = pair.this
         for key, req in zip(half.number_keys, half.requested_numbers, strict=True):
@@ -78,30 +77,24 @@ class SmsOrigination(pulumi.ComponentResource):
                 tags={**tags, NUMBER_TAG: f"{pair.shared.name}/{key}"},
                 opts=child,
             )
-            identities.append((req.country, number.arn, active, req.type is NumberType.SIMULATOR))
+            identities.append((req.country, number.arn))
             message_types.setdefault(req.country, req.message_type)
             numbers.append(
                 _entry(req.country, req.type.value, req.message_type, "requested", req.status, number.arn,
                        number.phone_number)
             )  # fmt: skip
         for existing in half.existing_numbers:
-            identities.append(
-                (existing.country, existing.arn, existing.status is NumberStatus.ACTIVE,
-                 existing.type is NumberType.SIMULATOR)
-            )  # fmt: skip
+            identities.append((existing.country, existing.arn))
             message_types.setdefault(existing.country, existing.message_type)
             numbers.append(
                 _entry(existing.country, existing.type.value, existing.message_type, "existing", existing.status,
                        existing.arn, existing.number)
             )  # fmt: skip
 
-        # Simulators join a pool only in a country with no real number: a pool must never route real traffic
-        # to a simulator. Only active identities join (the provider refuses others).
-        real = {c for c, _, _, sim in identities if not sim}
         by_country: dict[str, list[pulumi.Input[str]]] = {}
-        for entry, (country, arn, active, sim) in zip(numbers, identities, strict=True):
-            entry["pooled"] = active and sim == (country not in real)
-            if entry["pooled"]:
+        for entry, (country, arn), pooled in zip(numbers, identities, pooled_flags(half), strict=True):
+            entry["pooled"] = pooled
+            if pooled:
                 by_country.setdefault(country, []).append(arn)
 
         pools = []
@@ -144,6 +137,20 @@ class SmsOrigination(pulumi.ComponentResource):
             }
         )
         self.register_outputs({"manifest": self.manifest})
+
+
+def pooled_flags(half: Half) -> list[bool]:
+    """Whether each number of `half` (requested, then existing) joins its country's pool.
+
+    Only numbers declared active (the provider refuses a pool with a non-ACTIVE identity, pool.go
+    validatePhoneIdentity); simulators only in a country with no real number, so that a pool never routes real
+    traffic to a simulator. Shared by the program and `regionpair sms status`.
+    """
+    numbers = [*half.requested_numbers, *half.existing_numbers]
+    real = {n.country for n in numbers if n.type is not NumberType.SIMULATOR}
+    return [
+        n.status is NumberStatus.ACTIVE and (n.type is NumberType.SIMULATOR) == (n.country not in real) for n in numbers
+    ]
 
 
 def _entry(
