@@ -24,10 +24,11 @@ check.register(app)
 
 def _register_operations() -> None:
     try:
-        from regionpair import ops_cli
+        from regionpair import ops_cli, sms_cli
     except ImportError:  # operations commands are optional in a minimal install
         return
     ops_cli.register(app)
+    sms_cli.register(app)
 
 
 _register_operations()

@@ -19,8 +19,8 @@ from botocore.exceptions import ClientError
 from components.declaration import ExistingNumber, NumberRequest, NumberStatus, NumberType, Pair, Role
 from components.sms import NUMBER_TAG, pooled_flags
 
-# DescribePhoneNumbers.PhoneNumberIds and DescribeRegistrations.RegistrationIds take at most 5 ids
-# (botocore pinpoint-sms-voice-v2 model, max 5; the Terraform provider chunks likewise in pool.go).
+# DescribeRegistrations.RegistrationIds takes at most 5 ids (botocore pinpoint-sms-voice-v2 model, max 5; the
+# Terraform provider chunks DescribePhoneNumbers ids likewise in pool.go).
 ID_BATCH = 5
 # Registration statuses (botocore RegistrationStatus) in which the user has nothing to do but wait.
 REVIEWING = frozenset({"SUBMITTED", "AWS_REVIEWING", "REVIEWING", "PROVISIONING"})
@@ -69,22 +69,10 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
         yield items[i : i + ID_BATCH]
 
 
-def describe_numbers(sms: Any, ids: list[str] | None = None) -> list[dict[str, Any]]:
-    """Phone numbers of the client's region: all of them, or those of `ids` (ids or ARNs; unknown ones skipped)."""
+def describe_numbers(sms: Any) -> list[dict[str, Any]]:
+    """Every phone number of the client's region (the account's own)."""
     paginator = sms.get_paginator("describe_phone_numbers")
-    if ids is None:
-        return [n for page in paginator.paginate() for n in page.get("PhoneNumbers", [])]
-    out: list[dict[str, Any]] = []
-    for batch in _chunks(ids):
-        try:
-            out += [n for page in paginator.paginate(PhoneNumberIds=batch) for n in page.get("PhoneNumbers", [])]
-        except ClientError as err:
-            if err.response["Error"]["Code"] != "ResourceNotFoundException":
-                raise
-            if len(batch) > 1:  # one unknown id fails the whole call: find the others one by one
-                for one in batch:
-                    out += describe_numbers(sms, [one])
-    return out
+    return [n for page in paginator.paginate() for n in page.get("PhoneNumbers", [])]
 
 
 def describe_registrations(sms: Any, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -193,7 +181,7 @@ def report(sms: Any, pair: Pair, role: Role) -> list[NumberReport]:
     half = pair.half(role)
     stack = stack_name(pair, role)
     prefix = f"Pulumi.{stack}.yaml regionpair"
-    existing_arns = [n.arn for n in half.existing_numbers]
+    existing_arns = {n.arn for n in half.existing_numbers}
     everything = describe_numbers(sms)
     by_arn = {n["PhoneNumberArn"]: n for n in everything}
     requested = requested_by_tag(
