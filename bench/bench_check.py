@@ -5,7 +5,6 @@ Prints figures; run with `make bench` or `.venv/bin/python bench/bench_check.py`
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,16 +39,21 @@ def best(cmd: list[str], runs: int = 3) -> float:
 
 
 def large_pair(directory: Path, *, domains: int, tables: int, buckets: int, countries: int, per_country: int) -> None:
+    codes = ["US", "CA", "GB", "DE", "FR", "AU", "JP", "BR", "IN", "MX"][:countries]
     for name in ("Pulumi.primary.yaml", "Pulumi.secondary.yaml"):
-        shutil.copy(ROOT / name, directory / name)
+        # Numbers are declared per stack, one entry per number (docs/configuration.md, SMS numbers): active and
+        # pooled, as the generated pair had them before numbers moved out of pair.yaml.
+        stack = yaml.safe_load((ROOT / name).read_text())
+        stack["config"]["regionpair:requestedNumbers"] = [
+            {"country": c, "type": "LONG_CODE", "status": "active"} for c in codes for _ in range(per_country)
+        ]
+        (directory / name).write_text(yaml.safe_dump(stack, sort_keys=False))
     decl = yaml.safe_load((ROOT / "pair.yaml").read_text())
     decl["email"]["domains"] = [f"d{i}.example.com" for i in range(domains)]
     decl["tables"] = [{"name": f"table-{i}", "hashKey": {"name": "pk", "type": "S"}} for i in range(tables)]
     decl["buckets"] = [{"name": f"bucket-{i}"} for i in range(buckets)]
     decl["cdn"]["bucket"] = "bucket-0"
-    codes = ["US", "CA", "GB", "DE", "FR", "AU", "JP", "BR", "IN", "MX"][:countries]
     decl["sms"]["countries"] = {c: {"minimumNumbers": 2} for c in codes}
-    decl["sms"]["numbers"] = [{"country": c, "type": "LONG_CODE", "count": per_country} for c in codes]
     (directory / "pair.yaml").write_text(yaml.safe_dump(decl, sort_keys=False))
 
 
