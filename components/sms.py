@@ -75,7 +75,9 @@ class SmsOrigination(pulumi.ComponentResource):
                 region=region,
                 # `regionpair sms status` finds the live number by this tag (regionpair/ops/sms_numbers.py).
                 tags={**tags, NUMBER_TAG: f"{pair.shared.name}/{key}"},
-                opts=child,
+                # Both matter only when the number is requested: flipping pending -> active, or recording a
+                # registration attached later in the console, must never update (let alone replace) the number.
+                opts=pulumi.ResourceOptions(parent=self, ignore_changes=["waitForActive", "registrationId"]),
             )
             identities.append((req.country, number.arn))
             message_types.setdefault(req.country, req.message_type)

@@ -70,8 +70,9 @@ def test_flipping_status_to_active_pools_the_number(pair_copy):
         assert len(pool.inputs["originationIdentities"]) == 2, pool.urn
         requested = [n for n in stack.outputs["parityManifest"]["sms"]["numbers"] if n["source"] == "requested"]
         assert (requested[0]["status"], requested[0]["pooled"]) == ("active", True), stack.stack
-        assert number.inputs["waitForActive"] is True, number.urn  # already ACTIVE: the wait returns at once
-        assert number.urn.endswith("-us-toll-free-0"), number.urn  # same resource: flipping replaces nothing
+        assert number.urn.endswith("-us-toll-free-0"), number.urn  # same resource as while it was pending
+        # Flipping the status must not update the registered number: the wait is read only when it is requested.
+        assert {"waitForActive", "registrationId"} <= set(number.ignore_changes), number.urn
 
 
 def test_no_pool_without_an_active_identity(pair_copy):
