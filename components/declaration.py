@@ -756,7 +756,7 @@ def check_sms_numbers(pair: Pair, stack_key: dict[Role, str]) -> None:
     US toll-free number has its own (AWS End User Messaging SMS User Guide, registrations-tfn.html).
     """
     types: dict[Role, dict[str, tuple[str, str]]] = {}
-    registrations: dict[Role, dict[str, str]] = {}
+    registrations: dict[Role, dict[str, tuple[str, NumberType]]] = {}
     for role in Role:
         half, prefix = pair.half(role), stack_key[role]
         keys = half.number_keys
@@ -768,7 +768,7 @@ def check_sms_numbers(pair: Pair, stack_key: dict[Role, str]) -> None:
                     "(the key names its resource: renaming one requests a new number)",
                 )
         first: dict[str, tuple[str, str]] = {}
-        regs: dict[str, str] = {}
+        regs: dict[str, tuple[str, NumberType]] = {}  # registration id -> (first key using it, its type)
         entries: list[tuple[str, Any]] = [
             (f"{prefix}:requestedNumbers[{i}]", n) for i, n in enumerate(half.requested_numbers)
         ]
@@ -792,13 +792,13 @@ def check_sms_numbers(pair: Pair, stack_key: dict[Role, str]) -> None:
                     f"is in {region} but this stack deploys {half.region}; registrations are per region: "
                     f"create one in {half.region}",
                 )
-            if bare in regs and num.type is NumberType.TOLL_FREE:
+            if bare in regs and NumberType.TOLL_FREE in (num.type, regs[bare][1]):
                 raise DeclarationError(
                     f"{key}.registrationId",
-                    f"is also used by {regs[bare].split(' ', 1)[1]}; each US toll-free number has its own "
+                    f"is also used by {regs[bare][0].split(' ', 1)[1]}; each US toll-free number has its own "
                     "registration: create one per number",
                 )
-            regs.setdefault(bare, key)
+            regs.setdefault(bare, (key, num.type))
         types[role], registrations[role] = first, regs
     for country, (mt, key) in types[Role.SECONDARY].items():
         peer = types[Role.PRIMARY].get(country)
@@ -808,11 +808,11 @@ def check_sms_numbers(pair: Pair, stack_key: dict[Role, str]) -> None:
                 f"is {mt} but the primary's {country} numbers are {peer[0]}; after a failover the standby must "
                 "send the same kind of traffic: use one message type per country in both stacks",
             )
-    for bare, key in registrations[Role.SECONDARY].items():
+    for bare, (key, _) in registrations[Role.SECONDARY].items():
         if bare in registrations[Role.PRIMARY]:
             raise DeclarationError(
                 f"{key}.registrationId",
-                f"{bare} is also used by {registrations[Role.PRIMARY][bare]}; a registration exists in one region: "
+                f"{bare} is also used by {registrations[Role.PRIMARY][bare][0]}; a registration exists in one region: "
                 f"create one in {pair.secondary.region} for this number",
             )
 

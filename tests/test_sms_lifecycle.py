@@ -200,6 +200,17 @@ BAD = [
     pytest.param(
         lambda c: c.stack(
             "primary",
+            lambda d: d["regionpair:requestedNumbers"].insert(
+                0, {"country": "US", "type": "TEN_DLC", "registrationId": _requested(d)[0]["registrationId"]}
+            ),
+        ),
+        "Pulumi.primary.yaml regionpair:requestedNumbers[1].registrationId",
+        "each US toll-free number has its own registration",
+        id="toll-free-number-on-a-10dlc-campaign-registration",
+    ),
+    pytest.param(
+        lambda c: c.stack(
+            "primary",
             lambda d: _requested(d).append({"country": "US", "type": "SIMULATOR", "registrationId": "registration-x"}),
         ),
         "Pulumi.primary.yaml regionpair:requestedNumbers[1]",
