@@ -1,9 +1,10 @@
 """The pair declaration: one validated model that both stacks, the policy pack and the CLI are built from.
 
 Shared settings live in one file (`pair.yaml` by default); each stack's `Pulumi.<stack>.yaml` says only what
-differs: its role, its region, the peer stack and per-region facts (certificate ARN, numbers registered by
-hand). Because both halves are needed to validate either one (same region? replicas where?), the loader reads
-the peer's stack file from the same directory. Validation is pure: no network calls, no Pulumi engine.
+differs: its role, its region, the peer stack and per-region facts (certificate ARN, SMS numbers with their
+registrations and lifecycle status). Because both halves are needed to validate either one (same region?
+replicas where?), the loader reads the peer's stack file from the same directory. Validation is pure: no network
+calls, no Pulumi engine.
 """
 
 from __future__ import annotations

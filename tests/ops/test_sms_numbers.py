@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import boto3
 import pytest
@@ -20,13 +21,13 @@ from regionpair.cli import app
 from regionpair.ops import sms_numbers
 from regionpair.ops.clients import Clients
 from regionpair.ops.context import load_context
-from tests.conftest import ROOT
 
 ACCOUNT = "123456789012"
 TFN_ARN = f"arn:aws:sms-voice:us-east-1:{ACCOUNT}:phone-number/phone-tfn0"
 TEN_DLC_ARN = f"arn:aws:sms-voice:us-east-1:{ACCOUNT}:phone-number/phone-0123456789abcdef0123456789abcdef"
 REG = "registration-0123456789abcdef0123456789abcdef"
 WHEN = datetime(2026, 11, 1, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _number(arn, number_type, status, *, pool=None, registration=None, region="us-east-1"):
