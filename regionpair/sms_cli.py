@@ -12,13 +12,10 @@ from typing import Annotated
 
 import typer
 from botocore.exceptions import BotoCoreError, ClientError
-from rich.console import Console
-from rich.table import Table
 
 from regionpair.ops_cli import DOMAIN_ERRORS, ConfigDir, Endpoint, Json, Profile, _fail, _setup
 
 app = typer.Typer(help="SMS origination numbers: lifecycle status per region (read-only).", no_args_is_help=True)
-console = Console()
 
 
 class Which(StrEnum):
@@ -66,21 +63,17 @@ def status(
     if as_json:
         typer.echo(json.dumps({"numbers": [row.as_dict() for row in rows], "errors": errors}, indent=2))
     else:
-        table = Table(title="SMS numbers", title_justify="left")
-        for column in ("stack", "key", "number", "declared", "AWS", "registration", "pooled", "next step"):
-            table.add_column(column, overflow="fold")
+        # One block per number rather than a table: the next step is a sentence and must stay readable.
         for row in rows:
-            registration = (
-                f"{row.registration_id} {row.registration_status or ''}".strip() if row.registration_id else "-"
-            )
-            table.add_row(
-                row.stack, row.key.split(" ", 1)[1], f"{row.country} {row.type} {row.phone_number or ''}".strip(),
-                row.declared, row.live or "not found", registration, "yes" if row.in_pool else "no",
-                f"{row.action}: {row.advice}",
-            )  # fmt: skip
-        console.print(table)
+            reg = f"registration {row.registration_id} {row.registration_status or ''}" if row.registration_id else ""
+            facts = [f"declared {row.declared}", f"AWS {row.live or 'not found'}", reg.strip(),
+                     "pooled" if row.in_pool else "not pooled"]  # fmt: skip
+            typer.echo(f"{row.stack} ({row.region}) {row.key.split(' ', 1)[1]}: {row.country} {row.type} "
+                       f"{row.phone_number or ''}".rstrip())  # fmt: skip
+            typer.echo(f"  {', '.join(f for f in facts if f)}")
+            typer.echo(f"  -> {row.action}: {row.advice}")
         for region, message in errors.items():
-            console.print(f"[red]{region}: could not read numbers: {message}[/]")
+            typer.echo(f"regionpair: {region}: could not read numbers: {message}", err=True)
     if errors and not rows:
         raise typer.Exit(1)
     if fail_on_mismatch and any(row.action == "mismatch" for row in rows):

@@ -224,3 +224,15 @@ def test_cli_json_and_fail_on_mismatch(pair_copy, stubbed_clients):
         ("primary", "requested", "mismatch"), ("primary", "existing", "ok")
     ]  # fmt: skip
     assert "ThrottlingException" in data["errors"]["us-west-2"]
+
+
+def test_cli_table_names_the_key_to_flip(stubbed_clients):
+    east = stubbed_clients("us-east-1")
+    _serve(east, [_number(TFN_ARN, "TOLL_FREE", "ACTIVE", registration=REG),
+                  _number(TEN_DLC_ARN, "TEN_DLC", "ACTIVE", pool="p")],
+           registrations=[_registration("COMPLETE")])  # fmt: skip
+    result = CliRunner().invoke(app, ["sms", "status", "--config-dir", str(ROOT), "--role", "primary"])
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert "activate" in flat, result.output
+    assert "requestedNumbers[0]" in flat, result.output
