@@ -28,6 +28,7 @@ Time: `timeout` is one deadline for the whole command (publishing and every wait
 from __future__ import annotations
 
 import math
+import re
 import socket
 import time
 from collections.abc import Callable
@@ -171,6 +172,25 @@ def primary_unhealthy(cloudwatch: Any, composite_alarm: str) -> bool:
     """Whether the primary region's composite "region unhealthy" alarm fires (read in the primary region)."""
     found = cloudwatch.describe_alarms(AlarmNames=[composite_alarm], AlarmTypes=["CompositeAlarm"])
     return any(a["StateValue"] == "ALARM" for a in found.get("CompositeAlarms", []))
+
+
+def failback_blockers(cloudwatch: Any, composite_alarm: str, silent_by_design: list[str]) -> list[str]:
+    """Member alarms of the primary's composite that are in ALARM for a reason other than silence.
+
+    A failed-over primary sends nothing by design, so its volume alarms fire; they say nothing about whether
+    the region can take traffic back. A composite deployed before volume alarms left it may still count them:
+    its members are read and those are ignored.
+    """
+    found = cloudwatch.describe_alarms(AlarmNames=[composite_alarm], AlarmTypes=["CompositeAlarm"])
+    composites = [a for a in found.get("CompositeAlarms", []) if a["StateValue"] == "ALARM"]
+    if not composites:
+        return []
+    members = re.findall(r'ALARM\(\s*"?([^")\s]+)"?\s*\)', composites[0].get("AlarmRule", ""))
+    if not members:
+        return [composite_alarm]
+    states = cloudwatch.describe_alarms(AlarmNames=members[:100]).get("MetricAlarms", [])
+    firing = [a["AlarmName"] for a in states if a["StateValue"] == "ALARM"]
+    return [name for name in firing if name not in silent_by_design] if firing else [composite_alarm]
 
 
 def find_health_check(route53: Any, ctx: PairContext) -> str | None:
