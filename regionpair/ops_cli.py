@@ -20,6 +20,7 @@ from typing import Annotated, Any
 
 import boto3
 import typer
+from botocore.exceptions import ClientError
 from rich.console import Console
 from rich.table import Table
 
@@ -30,7 +31,7 @@ from regionpair.ops import auditlog, state, stop, sync
 from regionpair.ops.clients import Clients
 from regionpair.ops.context import PairContext, load_context
 from regionpair.ops.drill import drill_plan, run_drill
-from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error
+from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error, reason
 from regionpair.ops.status import pair_status, render
 
 EXIT_OK, EXIT_ERROR, EXIT_UNVERIFIED = 0, 1, 3
@@ -68,6 +69,8 @@ def _setup(config_dir: Path | None, profile: str | None, endpoint_url: str | Non
 
 def _fail(err: BaseException) -> typer.Exit:
     message = str(err).splitlines()[0] if str(err) else err.__class__.__name__
+    if isinstance(err, ClientError):  # one not already named by the library: say which call and what next
+        message = f"AWS {err.operation_name}: {reason(err)}; check the resource exists and your permissions, then rerun"
     typer.echo(f"regionpair: {message}", err=True)
     return typer.Exit(EXIT_ERROR)
 
