@@ -267,8 +267,12 @@ def register(app: typer.Typer) -> None:
                 plan = {f"{i + 1}. {s.name}": s.action for i, s in enumerate(drill_plan(ctx))}
                 _emit(plan, as_json, "drill plan (dry run)")
                 return
+            def dns(to_standby: bool) -> Any:
+                target = ctx.standby_region if to_standby else ctx.primary_region
+                return stop.dns_expectation(clients.get("apigateway", target), ctx)
+
             report = run_drill(clients, ctx, who=auditlog.operator(), timeout=timeout, on_failure=on_failure,
-                               resume=resume, progress=_progress(as_json))  # fmt: skip
+                               resume=resume, expected_dns=dns, progress=_progress(as_json))  # fmt: skip
         except DOMAIN_ERRORS as err:
             if not dry_run and log is not None:
                 auditlog.record(log, "drill", {"resume": resume}, f"failed: {err}")

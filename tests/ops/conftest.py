@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import urllib.request
-from pathlib import Path
 
 import boto3
 import pytest
@@ -64,9 +63,9 @@ def independent(endpoint):
 
 
 @pytest.fixture
-def ctx() -> PairContext:
-    """The example pair's live names and regions."""
-    return load_context(Path(__file__).resolve().parents[2])
+def ctx(pair_copy) -> PairContext:
+    """The example pair's live names and regions, from a copy (its `.regionpair/` state is the test's own)."""
+    return load_context(pair_copy.path)
 
 
 # ------------------------------------------------------------------------------------------ fault injection
