@@ -176,6 +176,10 @@ def test_contacts_sync_against_moto_unsubscribe_wins(endpoint, independent, tmp_
         listed = client.list_contacts(ContactListName="news")["Contacts"]
         return {c["EmailAddress"]: c["UnsubscribeAll"] for c in listed}
 
+    entry = __import__("json").loads((tmp_path / "a.log").read_text().splitlines()[-1])
+    assert entry["command"] == "sync contacts"
+    assert {k: entry["details"][k] for k in ("list", "planned", "written", "skipped", "interrupted")} == {
+        "list": "news", "planned": 2, "written": 2, "skipped": 0, "interrupted": False}  # fmt: skip
     west_contacts, east_contacts = contacts(west), contacts(east)
     assert west_contacts == {"a@x.com": False, "b@x.com": True}
     assert east_contacts == {"a@x.com": False, "b@x.com": True}, "the unsubscription must hold in both regions"
