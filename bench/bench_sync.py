@@ -34,7 +34,7 @@ def main() -> None:
     plan = sync.plan(lists, sync.unsubscribe_wins)
     planned = time.perf_counter() - start
     start = time.perf_counter()
-    written = sync.apply(lists, plan)
+    written = sync.apply(lists, plan).written
     applied = time.perf_counter() - start
     server.stop()
     print(f"seeding {N} contacts in one region: {N / seeding:8.0f} writes/s (moto baseline)")
