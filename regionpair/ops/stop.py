@@ -8,7 +8,8 @@ is followed: it is the alarm Route 53 watches.
 
 **Datapoints for the window.** An alarm with `DatapointsToAlarm` M (of `EvaluationPeriods` N) needs M breaching
 periods. We publish one datapoint per period, M times, one period apart (each in its own period), and stop
-early if the alarm is already in ALARM. We do not backdate timestamps: CloudWatch accepts them, but AWS does
+early if the alarm is already in ALARM; failback publishes N - M + 1 clearing datapoints the same way (one for
+the deployed M = N). We do not backdate timestamps: CloudWatch accepts them, but AWS does
 not document that an alarm, or Route 53's copy of it, evaluates datapoints that arrive after their period was
 evaluated, so the failover would rest on undocumented behaviour. Cost: (M - 1) periods of waiting; the command
 refuses up front when `--timeout` is shorter than that, before publishing anything.
@@ -354,7 +355,8 @@ def switch(
         progress(f"warning: {w}")
     wanted = "ALARM" if to_standby else "OK"
     value = alarm.breaching if to_standby else alarm.clearing
-    needed = alarm.datapoints_to_alarm if to_standby else 1
+    # ALARM needs M breaching periods of N; OK needs fewer than M, i.e. N - M + 1 clearing ones (1 when M = N).
+    needed = alarm.datapoints_to_alarm if to_standby else alarm.evaluation_periods - alarm.datapoints_to_alarm + 1
     pending_since: float | None = None
     if not to_standby:
         try:
@@ -368,7 +370,7 @@ def switch(
     publish_needed = alarm.state != wanted or report.cancelled
     if not publish_needed:
         progress(f"alarm {alarm.name} already {alarm.state}: nothing to publish")
-    elif to_standby and (needed - 1) * alarm.period > timeout:
+    elif (needed - 1) * alarm.period > timeout:
         raise OpsError(f"STOP alarm {alarm.name} in {alarm.region}: needs {needed} datapoints one period "
                        f"({alarm.period} s) apart, {(needed - 1) * alarm.period} s, longer than --timeout "
                        f"{timeout:.0f}; raise --timeout")  # fmt: skip
@@ -414,8 +416,9 @@ def _publish_window(
             progress(f"datapoint {i + 1} of {needed}: waiting {wait:.0f} s for the next period")
             clock.sleep(wait)
             try:
-                if to_standby and read_alarm(cw, _CtxView(alarm)).state == "ALARM":
-                    progress("the alarm is already in ALARM: no more datapoints needed")
+                state = read_alarm(cw, _CtxView(alarm)).state
+                if pending_since is None and state == ("ALARM" if to_standby else "OK"):
+                    progress(f"the alarm is already {state}: no more datapoints needed")
                     break
             except OpsError:
                 pass  # cannot read it now: keep publishing, the window decides

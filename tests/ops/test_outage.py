@@ -27,12 +27,12 @@ HC = "af1b1b39-2069-106a-6a28-ef4a666f1803"
 runner = CliRunner()
 
 
-def deploy_alarm(ctx, independent, *, metric=None, dimensions=None, periods=1, state="OK"):
+def deploy_alarm(ctx, independent, *, metric=None, dimensions=None, periods=1, state="OK", to_alarm=None):
     cw = independent("cloudwatch", ctx.standby_region)
     cw.put_metric_alarm(
         AlarmName=ctx.alarm_name, Namespace=ctx.namespace, MetricName=metric or ctx.metric_name,
         Dimensions=dimensions or ctx.dimensions, Statistic="Maximum", Period=60, EvaluationPeriods=periods,
-        DatapointsToAlarm=periods, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
+        DatapointsToAlarm=to_alarm or periods, Threshold=1, ComparisonOperator="GreaterThanOrEqualToThreshold",
         TreatMissingData="ignore",
     )  # fmt: skip
     cw.set_alarm_state(AlarmName=ctx.alarm_name, StateValue=state, StateReason="deployed")
@@ -199,6 +199,15 @@ def test_three_evaluation_periods_get_three_datapoints_in_three_periods(fake_clo
     assert len({int(t // 60) for t in stamps}) == 3, "each datapoint in its own period"
     assert [int(t // 60) - int(stamps[0] // 60) for t in stamps] == [0, 1, 2], "consecutive periods"
     assert [v for _t, v in published(independent, ctx)] == [1.0, 1.0, 1.0]
+
+
+def test_failback_of_an_m_of_n_alarm_publishes_enough_clearing_datapoints(fake_clock, ctx, faulty_clients,
+                                                                          independent):  # fmt: skip
+    # 2 of 3 stays in ALARM with one 0 among [1, 1, 0]: OK needs N - M + 1 = 2 clearing periods.
+    deploy_alarm(ctx, independent, periods=3, to_alarm=2, state="ALARM")
+    report = stop.switch(faulty_clients, ctx, to_standby=False, timeout=600, clock=fake_clock())
+    assert [p["value"] for p in report.published] == [0.0, 0.0]
+    assert any("datapointsToAlarm 1" in w for w in report.warnings), "pair.yaml declares 1 of 1"
 
 
 def test_window_longer_than_timeout_is_refused_before_publishing(fake_clock, ctx, faulty_clients, independent):
