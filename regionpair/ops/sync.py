@@ -30,6 +30,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from regionpair.ops.errors import AWS_ERRORS, aws_error
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -70,6 +72,11 @@ class RegionList(Protocol):
 
     region: str
 
+    @property
+    def label(self) -> str:
+        """What the list is, for one-line errors."""
+        ...
+
     def entries(self) -> dict[str, Entry]:
         """Every entry, keyed by address or number."""
         ...
@@ -85,6 +92,7 @@ class SuppressionList:
 
     sesv2: Any
     region: str
+    label = "SES account suppression list"
 
     def entries(self) -> dict[str, Entry]:
         """Every suppressed destination (paginated with NextToken)."""
@@ -112,6 +120,11 @@ class OptOutList:
     region: str
     name: str
 
+    @property
+    def label(self) -> str:
+        """What the list is."""
+        return f"opt-out list {self.name}"
+
     def entries(self) -> dict[str, Entry]:
         """Every opted-out number (paginated)."""
         out: dict[str, Entry] = {}
@@ -137,6 +150,11 @@ class ContactList:
     sesv2: Any
     region: str
     name: str
+
+    @property
+    def label(self) -> str:
+        """What the list is."""
+        return f"contact list {self.name}"
 
     def entries(self) -> dict[str, Entry]:
         """Every contact, with its unsubscribe-all status and topic preferences (paginated with NextToken)."""
@@ -199,7 +217,12 @@ def unsubscribe_wins(a: Entry, b: Entry) -> Entry:
 
 def plan(lists: Iterable[RegionList], prefer: Callable[[Entry, Entry], Entry] = _earlier) -> SyncPlan:
     """Union of every list, `prefer` picking between conflicting entries (default: the earliest wins)."""
-    snapshots = {lst.region: lst.entries() for lst in lists}
+    snapshots: dict[str, dict[str, Entry]] = {}
+    for lst in lists:
+        try:
+            snapshots[lst.region] = lst.entries()
+        except AWS_ERRORS as err:
+            raise aws_error(err, lst.label, lst.region, "nothing was written; fix access to it and rerun") from None
     winners: dict[str, Entry] = {}
     for entries in snapshots.values():
         for key, entry in entries.items():
@@ -288,7 +311,12 @@ def apply(
                 if marker in done:
                     result.skipped += 1
                     continue
-                by_region[region].put(entry)
+                try:
+                    by_region[region].put(entry)
+                except AWS_ERRORS as err:
+                    target = by_region[region]
+                    raise aws_error(err, f"{target.label} ({entry.key})", region,
+                                    "writes so far are in the checkpoint; rerun to resume") from None  # fmt: skip
                 result.written += 1
                 if fh:
                     fh.write(json.dumps(marker) + "\n")

@@ -204,3 +204,17 @@ def test_opt_outs_union_both_ways():
         assert sync.apply(lists, plan).written == 2
         s_east.assert_no_pending_responses()
         s_west.assert_no_pending_responses()
+
+
+def test_a_list_missing_in_one_region_is_one_line_naming_list_and_region(endpoint, independent, pair_copy):
+    from typer.testing import CliRunner
+
+    from regionpair.cli import app
+
+    independent("sesv2", "us-east-1").create_contact_list(ContactListName="news")
+    result = CliRunner().invoke(app, ["sync", "contacts", "news", "--config-dir", str(pair_copy.path),
+                                      "--endpoint-url", endpoint])  # fmt: skip
+    assert result.exit_code == 1
+    line = result.output.strip()
+    assert line.startswith("regionpair: contact list news in us-west-2: NotFoundException"), line
+    assert line.endswith("nothing was written; fix access to it and rerun")
