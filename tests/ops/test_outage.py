@@ -15,6 +15,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from botocore.config import Config
 from botocore.stub import Stubber
 from typer.testing import CliRunner
 
@@ -23,6 +24,7 @@ from regionpair.ops import stop
 from regionpair.ops.context import load_context
 
 ROOT = Path(__file__).resolve().parents[2]
+ONE_ATTEMPT = Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=1, read_timeout=5)
 HC = "af1b1b39-2069-106a-6a28-ef4a666f1803"
 runner = CliRunner()
 
@@ -148,13 +150,40 @@ def test_lost_reply_to_the_publish_is_retried_and_reported(fake_clock, ctx, faul
     assert [v for _t, v in published(independent, ctx)] == [1.0], "the lost-reply publish did land"
 
 
-def test_throttled_verification_is_reported_as_unavailable(fake_clock, ctx, faulty_clients, faults, independent):
+@pytest.mark.parametrize(("kind", "expect"), [
+    ("answer", "Throttling"), ("slow", "Read timeout"), ("refuse", "Could not connect"),
+])  # fmt: skip
+def test_route53_faults_during_verification_are_reported_as_unavailable(fake_clock, ctx, faulty_clients, faults,
+                                                                        independent, kind, expect):  # fmt: skip
     cw = deploy_alarm(ctx, independent)
-    faults.add("answer", "route53", operation="ListHealthChecks", status=400, code="Throttling")
+    faults.add(kind, "route53", operation="ListHealthChecks", status=400, code="Throttling")
     clock = fake_clock(on_sleep=alarm_follows(cw, ctx))
     report = stop.switch(faulty_clients, ctx, to_standby=True, timeout=60, clock=clock)
     assert report.checks[1].status == "unavailable"
-    assert "Throttling" in report.checks[1].detail
+    assert expect in report.checks[1].detail
+    assert report.outcome.startswith("published, routing not verified: health check unavailable")
+
+
+def test_status_with_the_primary_on_a_closed_port(ctx, endpoint, independent, closed_port_url, pair_copy,
+                                                  monkeypatch):  # fmt: skip
+    # The OS refuses every connection to the primary region's endpoints (nothing listens there).
+    import regionpair.ops_cli as ops_cli
+    from regionpair.ops.clients import Clients
+
+    class PrimaryDown(Clients):
+        def created(self, service, region):
+            url = closed_port_url if region == ctx.primary_region else endpoint
+            return boto3.client(service, region_name=region or "us-east-1", endpoint_url=url, config=self.config)
+
+    deploy_alarm(ctx, independent, state="ALARM")
+    state_tables(ctx, independent, value="failover", regions=[ctx.standby_region])
+    monkeypatch.setattr(ops_cli, "Clients", lambda *_a, **_k: PrimaryDown(boto3.Session(), config=ONE_ATTEMPT))
+    result = runner.invoke(app, ["status", "--config-dir", str(pair_copy.path), "--json"])
+    assert result.exit_code == 0, result.output
+    s = json.loads(result.output)
+    assert s["stopAlarm"]["state"] == "ALARM"
+    assert "Could not connect" in s["regions"]["primary"]["unavailable"]
+    assert s["appState"]["readIn"] == "us-west-2"
 
 
 def test_full_verification_with_route53_stubbed(fake_clock, ctx, faulty_clients, independent):
