@@ -234,6 +234,10 @@ def plan_alarms(pair: Pair, role: Role, api: ApiNames | None = None) -> list[Ala
         ]  # fmt: skip
 
     # A region that does not take traffic (the warm standby) is silent by design: no volume floor there.
+    # Volume alarms stay out of the composite: silence is not evidence that a region is unhealthy (a failed-over
+    # primary sends nothing by design, and the failback guard reads the composite). They notify on their own,
+    # and `regionpair failover` mutes their actions while the primary is not meant to take traffic
+    # (`failback` unmutes them); `actions_enabled` is left to the operator after creation for that reason.
     takes_traffic = s.strategy is Strategy.ACTIVE_ACTIVE or role is Role.PRIMARY
     if sig.volume.enabled and takes_traffic:
         w = sig.volume
@@ -242,11 +246,13 @@ def plan_alarms(pair: Pair, role: Role, api: ApiNames | None = None) -> list[Ala
                 AlarmSpec(
                     key="ses-volume", signal="volume", namespace="AWS/SES", metric="Send",
                     treat_missing_data="breaching", threshold=w.minimum_emails_sent, comparison="<", window=w,
-                    in_composite=True,
+                    in_composite=False,
                     meaning=f"Fewer than {w.minimum_emails_sent} emails sent per period, or no data at all "
                     "(seed 000: a lack of events is a signal).",
                     runbook="Check the senders and the SES endpoint in this region; silence with queued work "
-                    "means this region cannot send: fail over.",
+                    "means this region cannot send: fail over. Muted by `regionpair failover` while the pair is "
+                    "failed over; a quiet period longer than the window pages too: widen the window to your "
+                    "quietest normal gap.",
                 )
             )  # fmt: skip
         if s.sms and w.include_sms:
@@ -254,7 +260,7 @@ def plan_alarms(pair: Pair, role: Role, api: ApiNames | None = None) -> list[Ala
                 AlarmSpec(
                     key="sms-volume", signal="volume", namespace="AWS/SMSVoice",
                     metric="NumberOfTextMessagePartsSent", treat_missing_data="breaching",
-                    threshold=w.minimum_sms_parts_sent, comparison="<", window=w, in_composite=True,
+                    threshold=w.minimum_sms_parts_sent, comparison="<", window=w, in_composite=False,
                     meaning=f"Fewer than {w.minimum_sms_parts_sent} SMS parts sent per period, or no data at all.",
                     runbook="Check the senders and End User Messaging in this region; fail over if it cannot send.",
                 )
@@ -357,7 +363,10 @@ class FailoverSignals(pulumi.ComponentResource):
                 alarm_actions=actions,
                 ok_actions=actions,
                 tags=tags,
-                opts=child,
+                # The CLI mutes volume alarms during a failover; a `pulumi up` then must not unmute them.
+                opts=pulumi.ResourceOptions.merge(child, pulumi.ResourceOptions(ignore_changes=["actionsEnabled"]))
+                if spec.signal == "volume"
+                else child,
             )
 
         composite = None

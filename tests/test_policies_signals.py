@@ -133,11 +133,11 @@ def test_composite_missing_a_member_is_caught(primary: StackRun) -> None:
 
     def drop_member(props: dict[str, dict[str, Any]]) -> None:
         rule = props[c.urn]["alarmRule"]
-        props[c.urn]["alarmRule"] = rule.replace(' OR ALARM("notify-ses-volume-us-east-1")', "")
+        props[c.urn]["alarmRule"] = rule.replace(' OR ALARM("notify-ses-reject-rate-us-east-1")', "")
 
     found = violations(validate_failover_signals, stack_args(primary.resources, drop_member))
     assert found == [(found[0][0], c.urn)], found
-    assert "does not include notify-ses-volume-us-east-1" in found[0][0]
+    assert "does not include notify-ses-reject-rate-us-east-1" in found[0][0]
 
 
 def test_primary_catches_a_secondary_without_composite(primary: StackRun) -> None:

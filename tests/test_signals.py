@@ -114,6 +114,17 @@ def test_sending_volume_treats_missing_data_as_breaching(primary: StackRun, seco
     assert "notify-ses-volume-us-west-2" not in alarms(secondary), "a warm standby is silent by design"
 
 
+def test_volume_alarms_stay_out_of_the_failback_guard(primary: StackRun) -> None:
+    # A failed-over primary sends nothing by design: silence must not make the composite (the region-health
+    # signal `regionpair failback` reads) refuse the failback. The volume alarm notifies on its own instead,
+    # and its actions (muted by `regionpair failover`) are not reset by a later `pulumi up`.
+    a = alarm(primary, "ses-volume")
+    (composite,) = primary.by_type(COMPOSITE)
+    assert a.inputs["name"] not in composite.inputs["alarmRule"], composite.urn
+    assert a.inputs["alarmActions"], f"{a.urn}: a volume alarm outside the composite must notify"
+    assert "actionsEnabled" in a.ignore_changes, a.urn
+
+
 def test_composite_in_both_regions_over_the_region_level_alarms(run: StackRun) -> None:
     (composite,) = run.by_type(COMPOSITE)
     region = REGION[run.stack]

@@ -15,6 +15,17 @@ from components.regions import dkim_signing_domain
 from policies.compare import Finding, compare_manifests
 from regionpair.ops.clients import Clients
 from regionpair.ops.context import PairContext
+from regionpair.ops.errors import aws_error
+
+# Codes that mean "this resource does not exist here" (a finding); any other error means the audit could not
+# look, and it says so instead of reporting the resource as missing.
+_ABSENT = {"NotFoundException", "NoSuchBucket", "ResourceNotFoundException", "ResourceNotFound",
+           "ReplicationConfigurationNotFoundError", "404", "NotFound"}  # fmt: skip
+_NEXT = "the audit cannot judge this region without it; check permissions and the region's health, then rerun"
+
+
+def _absent(err: ClientError) -> bool:
+    return err.response.get("Error", {}).get("Code") in _ABSENT
 
 
 def _email(clients: Clients, ctx: PairContext, region: str) -> dict[str, Any] | None:
@@ -27,9 +38,11 @@ def _email(clients: Clients, ctx: PairContext, region: str) -> dict[str, Any] | 
         try:
             identity = ses.get_email_identity(EmailIdentity=domain)
         except ClientError as err:
-            if err.response["Error"]["Code"] == "NotFoundException":
+            if _absent(err):
                 continue
-            raise
+            raise aws_error(err, f"SES identity {domain}", region, _NEXT) from None
+        except BotoCoreError as err:
+            raise aws_error(err, f"SES identity {domain}", region, _NEXT) from None
         dkim = identity.get("DkimAttributes") or {}
         mail_from = (identity.get("MailFromAttributes") or {}).get("MailFromDomain")
         domains.append(
@@ -66,11 +79,15 @@ def _buckets(clients: Clients, ctx: PairContext, role: Role) -> list[dict[str, A
         name = ctx.pair.physical_name(decl.name, role)
         try:
             versioning = s3.get_bucket_versioning(Bucket=name).get("Status") == "Enabled"
-        except ClientError:
-            continue
+        except ClientError as err:
+            if _absent(err):
+                continue
+            raise aws_error(err, f"bucket {name}", region, _NEXT) from None
         try:
             rules = s3.get_bucket_replication(Bucket=name)["ReplicationConfiguration"]["Rules"]
-        except ClientError:
+        except ClientError as err:
+            if not _absent(err):
+                raise aws_error(err, f"replication of bucket {name}", region, _NEXT) from None
             rules = []
         out.append(
             {
@@ -101,8 +118,10 @@ def _tables(clients: Clients, ctx: PairContext) -> list[dict[str, Any]]:
         name = ctx.pair.physical_name(decl.name)
         try:
             table = ddb.describe_table(TableName=name)["Table"]
-        except ClientError:
-            continue
+        except ClientError as err:
+            if _absent(err):
+                continue
+            raise aws_error(err, f"table {name}", ctx.primary_region, _NEXT) from None
         pitr = ddb.describe_continuous_backups(TableName=name)["ContinuousBackupsDescription"]
         keys = {k["KeyType"]: k["AttributeName"] for k in table["KeySchema"]}
         out.append(
@@ -124,12 +143,13 @@ def _api(clients: Clients, ctx: PairContext, role: Role) -> dict[str, Any] | Non
     if ctx.pair.shared.api is None:
         return None
     region = ctx.region_of(role)
+    name = ctx.pair.physical_name("api", role)
     try:
-        fn = clients.get("lambda", region).get_function_configuration(
-            FunctionName=ctx.pair.physical_name("api", role)
-        )
-    except ClientError:
-        return None
+        fn = clients.get("lambda", region).get_function_configuration(FunctionName=name)
+    except ClientError as err:
+        if _absent(err):
+            return None
+        raise aws_error(err, f"function {name}", region, _NEXT) from None
     return {
         "domainName": ctx.pair.shared.api.domain_name,
         "runtime": fn.get("Runtime"),
@@ -160,7 +180,10 @@ def live_manifest(clients: Clients, ctx: PairContext, role: Role) -> dict[str, A
     """Build the manifest of `role`'s region as the account shows it now."""
     region = ctx.region_of(role)
     manifest: dict[str, Any] = {"role": role.value, "region": region, "peerRegion": ctx.region_of(role.peer)}
-    manifest["email"] = _email(clients, ctx, region)
+    try:
+        manifest["email"] = _email(clients, ctx, region)
+    except BotoCoreError as err:  # the region's endpoint did not answer at all
+        raise aws_error(err, "SES", region, _NEXT) from None
     try:
         manifest["sms"] = _sms(clients, ctx, region)
     except (ClientError, BotoCoreError) as err:  # not offered to this account/region, or no permission

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from components.app_state import KEY_ATTRIBUTE
-from components.declaration import Pair, Role, load_pair
+from components.declaration import DeclarationError, Pair, Role, load_pair, read_stack_file
 from components.routing import STOP_DIMENSION, stop_alarm_name
-from regionpair.simulate import stack_config
+
+STATE_DIR_NAME = ".regionpair"
+"""Per-pair local state, next to the declaration: audit log, sync checkpoints, drill progress."""
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,32 @@ class PairContext:
     """Names and regions of the live pair, as the program deploys them."""
 
     pair: Pair
+    config_dir: Path = Path(".")
+
+    @property
+    def state_dir(self) -> Path:
+        """`<config dir>/.regionpair/`: one place per pair, whatever directory a command runs from."""
+        return self.config_dir / STATE_DIR_NAME
+
+    @property
+    def audit_log(self) -> Path:
+        """The pair's audit log (JSON lines)."""
+        return self.state_dir / "audit.log"
+
+    @property
+    def regions(self) -> tuple[str, str]:
+        """The pair's two regions, primary first."""
+        return self.primary_region, self.standby_region
+
+    def check_region(self, region: str | None, default: str) -> str:
+        """`--region` must be one of the pair's regions (a typo would read or write an unrelated table)."""
+        if region is None:
+            return default
+        if region not in self.regions:
+            choices = " or ".join(self.regions)
+            name = self.pair.shared.name
+            raise DeclarationError("--region", f"{region} is not a region of pair {name}; use {choices}")
+        return region
 
     @property
     def primary_region(self) -> str:
@@ -75,5 +103,9 @@ class PairContext:
 
 
 def load_context(config_dir: Path, stack: str = "primary") -> PairContext:
-    """Load the declaration the way the program does (raises `DeclarationError` naming the key)."""
-    return PairContext(load_pair(config_dir, stack_config(config_dir, stack), stack))
+    """Load the declaration the way the program does (raises `DeclarationError` naming the key).
+
+    Broken YAML in a stack file is a `DeclarationError` naming the file, like a broken `pair.yaml`.
+    """
+    config_dir = config_dir.resolve()
+    return PairContext(load_pair(config_dir, read_stack_file(config_dir, stack), stack), config_dir)

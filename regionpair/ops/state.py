@@ -13,6 +13,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from components.declaration import AppState
+from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error
 
 ALLOWED: dict[AppState, set[AppState]] = {
     AppState.ACTIVE: {AppState.FENCED},
@@ -21,7 +22,7 @@ ALLOWED: dict[AppState, set[AppState]] = {
 }
 
 
-class StateError(Exception):
+class StateError(OpsError):
     """A domain error an operator must read: one line, no traceback."""
 
 
@@ -39,10 +40,20 @@ class StateItem:
 
 
 def get_state(dynamodb: Any, table: str, key: dict[str, Any]) -> StateItem:
-    """Read the item with a strongly consistent read in the client's region."""
-    item = dynamodb.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+    """Read the item with a strongly consistent read in the client's region (that region's replica)."""
+    region = dynamodb.meta.region_name
+    try:
+        item = dynamodb.get_item(TableName=table, Key=key, ConsistentRead=True).get("Item")
+    except AWS_ERRORS as err:
+        code = err.response["Error"]["Code"] if isinstance(err, ClientError) else ""
+        hint = (
+            "deploy the primary stack (it creates the global table and its replica)"
+            if code == "ResourceNotFoundException"
+            else "check the region's health and your permissions"
+        )
+        raise aws_error(err, f"app-state table {table}", region, hint) from None
     if not item:
-        raise StateError(f"no app-state item {key} in {table}; deploy the primary stack first")
+        raise StateError(f"app-state table {table} in {region}: no item {key}; deploy the primary stack first")
     return StateItem(AppState(item["state"]["S"]), int(item["version"]["N"]), item.get("updatedBy", {}).get("S", ""))
 
 
@@ -84,5 +95,26 @@ def set_state(
             raise StateConflictError(
                 f"the state changed since it was read (version {before.version}); read it again and retry"
             ) from None
-        raise
+        next_step = "nothing changed; retry, or write through the other region with --region"
+        raise aws_error(err, f"app-state table {table}", dynamodb.meta.region_name, next_step) from None
+    except AWS_ERRORS as err:
+        raise aws_error(err, f"app-state table {table}", dynamodb.meta.region_name,
+                        "the write may not have happened; read the state again before retrying") from None  # fmt: skip
     return before, after
+
+
+def read_anywhere(
+    clients: Any, table: str, key: dict[str, Any], regions: list[str]
+) -> tuple[StateItem, str, list[str]]:
+    """The state from the first region whose replica answers: (item, region read, why others were skipped).
+
+    During an outage only one region answers; a global table's replica in it holds the state (replication is
+    asynchronous: a write made in the other region in the last second may not be there yet).
+    """
+    skipped: list[str] = []
+    for region in regions:
+        try:
+            return get_state(clients.get("dynamodb", region), table, key), region, skipped
+        except OpsError as err:
+            skipped.append(str(err))
+    raise StateError("; ".join(skipped) or "no region to read the app state from")

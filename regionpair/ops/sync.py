@@ -5,33 +5,77 @@ All are per region (seed 000, RESEARCH.md), so an address suppressed after a bou
 be mailed from the other. The rule: the union of both regions; when both hold an entry with different
 reasons, the **earliest** entry wins (it is the first evidence), and the later region is corrected to it.
 Lists are read with paginators; writes go through clients configured with standard retries (exponential
-backoff with jitter on throttling). A checkpoint file records entries already written, so an interrupted run
-resumes without rewriting them; `dry_run` returns the plan without writing.
+backoff with jitter on throttling). `dry_run` returns the plan without writing.
+
+**Addresses** are compared case-insensitively (the whole address lower-cased, surrounding blanks dropped):
+`Bob@Example.com` and `bob@example.com` are one recipient for mailbox providers in practice, and one entry for
+us. A write keeps the spelling the target region already has, or the winning entry's spelling for a new one.
+Phone numbers are compared as End User Messaging returns them (E.164).
+
+**Contact topics**: per topic, an `OPT_OUT` in either region wins over `OPT_IN` (consent is withdrawn once,
+anywhere); a topic preference held in one region only is copied; `UnsubscribeAll` in either region wins.
+
+**Checkpoint**: one file per command and list (`sync-<command>-<list>.jsonl` in the pair's `.regionpair/`),
+a header line naming both, then one line per entry written, flushed as it is written, so a run killed with
+SIGKILL resumes where it stopped. A checkpoint of another command or list is never read (it is refused).
+A complete run removes it.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from regionpair.ops.errors import AWS_ERRORS, aws_error
+
 
 @dataclass(frozen=True)
 class Entry:
-    """One suppressed address or opted-out number."""
+    """One suppressed address, opted-out number or contact; `key` is the normalised form compared."""
 
     key: str
     reason: str
     updated: datetime | None
+    topics: tuple[tuple[str, str], ...] = ()
+    """Contacts: (topic, OPT_IN|OPT_OUT), sorted by topic."""
+    spelling: str = ""
+    """The address as the region holds it (written back as is); empty: `key`."""
+
+    @property
+    def value(self) -> tuple[str, tuple[tuple[str, str], ...]]:
+        """What must agree across regions."""
+        return self.reason, self.topics
+
+    @property
+    def address(self) -> str:
+        """What to send to the API."""
+        return self.spelling or self.key
+
+    @property
+    def marker(self) -> str:
+        """Checkpoint line for this entry's write."""
+        topics = ",".join(f"{t}={v}" for t, v in self.topics)
+        return f"{self.key}:{self.reason}:{topics}"
+
+
+def normalise_address(address: str) -> str:
+    """How addresses are compared across regions (see the module docstring)."""
+    return address.strip().lower()
 
 
 class RegionList(Protocol):
     """A per-region list that can be read whole and written one entry at a time."""
 
     region: str
+
+    @property
+    def label(self) -> str:
+        """What the list is, for one-line errors."""
+        ...
 
     def entries(self) -> dict[str, Entry]:
         """Every entry, keyed by address or number."""
@@ -48,6 +92,7 @@ class SuppressionList:
 
     sesv2: Any
     region: str
+    label = "SES account suppression list"
 
     def entries(self) -> dict[str, Entry]:
         """Every suppressed destination (paginated with NextToken)."""
@@ -56,14 +101,15 @@ class SuppressionList:
         while True:
             page = self.sesv2.list_suppressed_destinations(**kwargs)
             for s in page.get("SuppressedDestinationSummaries", []):
-                out[s["EmailAddress"].lower()] = Entry(s["EmailAddress"].lower(), s["Reason"], s.get("LastUpdateTime"))
+                key = normalise_address(s["EmailAddress"])
+                out[key] = Entry(key, s["Reason"], s.get("LastUpdateTime"), spelling=s["EmailAddress"])
             if not page.get("NextToken"):
                 return out
             kwargs["NextToken"] = page["NextToken"]
 
     def put(self, entry: Entry) -> None:
         """Suppress an address with the winning reason (BOUNCE or COMPLAINT)."""
-        self.sesv2.put_suppressed_destination(EmailAddress=entry.key, Reason=entry.reason)
+        self.sesv2.put_suppressed_destination(EmailAddress=entry.address, Reason=entry.reason)
 
 
 @dataclass
@@ -73,6 +119,11 @@ class OptOutList:
     sms: Any
     region: str
     name: str
+
+    @property
+    def label(self) -> str:
+        """What the list is."""
+        return f"opt-out list {self.name}"
 
     def entries(self) -> dict[str, Entry]:
         """Every opted-out number (paginated)."""
@@ -100,26 +151,38 @@ class ContactList:
     region: str
     name: str
 
+    @property
+    def label(self) -> str:
+        """What the list is."""
+        return f"contact list {self.name}"
+
     def entries(self) -> dict[str, Entry]:
-        """Every contact, with its unsubscribe-all status (paginated with NextToken)."""
+        """Every contact, with its unsubscribe-all status and topic preferences (paginated with NextToken)."""
         out: dict[str, Entry] = {}
         kwargs: dict[str, Any] = {"ContactListName": self.name, "PageSize": 1000}
         while True:
             page = self.sesv2.list_contacts(**kwargs)
             for c in page.get("Contacts", []):
                 reason = UNSUBSCRIBED if c.get("UnsubscribeAll") else SUBSCRIBED
-                out[c["EmailAddress"].lower()] = Entry(c["EmailAddress"].lower(), reason, c.get("LastUpdatedTimestamp"))
+                topics = tuple(sorted((t["TopicName"], t["SubscriptionStatus"]) for t in c.get("TopicPreferences", [])))
+                key = normalise_address(c["EmailAddress"])
+                out[key] = Entry(key, reason, c.get("LastUpdatedTimestamp"), topics, c["EmailAddress"])
             if not page.get("NextToken"):
                 return out
             kwargs["NextToken"] = page["NextToken"]
 
     def put(self, entry: Entry) -> None:
-        """Create the contact, or update its unsubscribe-all flag if it exists."""
-        unsubscribed = entry.reason == UNSUBSCRIBED
+        """Create the contact, or update its unsubscribe-all flag and topic preferences if it exists."""
+        fields: dict[str, Any] = {
+            "ContactListName": self.name,
+            "EmailAddress": entry.address,
+            "UnsubscribeAll": entry.reason == UNSUBSCRIBED,
+            "TopicPreferences": [{"TopicName": t, "SubscriptionStatus": v} for t, v in entry.topics],
+        }
         try:
-            self.sesv2.create_contact(ContactListName=self.name, EmailAddress=entry.key, UnsubscribeAll=unsubscribed)
+            self.sesv2.create_contact(**fields)
         except self.sesv2.exceptions.AlreadyExistsException:
-            self.sesv2.update_contact(ContactListName=self.name, EmailAddress=entry.key, UnsubscribeAll=unsubscribed)
+            self.sesv2.update_contact(**fields)
 
 
 @dataclass
@@ -143,15 +206,23 @@ def _earlier(a: Entry, b: Entry) -> Entry:
 
 
 def unsubscribe_wins(a: Entry, b: Entry) -> Entry:
-    """Consent rule for contact lists: an unsubscription anywhere holds everywhere; otherwise earliest wins."""
-    if (a.reason == UNSUBSCRIBED) != (b.reason == UNSUBSCRIBED):
-        return a if a.reason == UNSUBSCRIBED else b
-    return _earlier(a, b)
+    """Consent rule for contact lists: an unsubscription or topic opt-out anywhere holds everywhere."""
+    base = _earlier(a, b)
+    reason = UNSUBSCRIBED if UNSUBSCRIBED in (a.reason, b.reason) else base.reason
+    topics: dict[str, str] = {}
+    for topic, status in (*a.topics, *b.topics):
+        topics[topic] = "OPT_OUT" if "OPT_OUT" in (status, topics.get(topic)) else status
+    return replace(base, reason=reason, topics=tuple(sorted(topics.items())))
 
 
 def plan(lists: Iterable[RegionList], prefer: Callable[[Entry, Entry], Entry] = _earlier) -> SyncPlan:
     """Union of every list, `prefer` picking between conflicting entries (default: the earliest wins)."""
-    snapshots = {lst.region: lst.entries() for lst in lists}
+    snapshots: dict[str, dict[str, Entry]] = {}
+    for lst in lists:
+        try:
+            snapshots[lst.region] = lst.entries()
+        except AWS_ERRORS as err:
+            raise aws_error(err, lst.label, lst.region, "nothing was written; fix access to it and rerun") from None
     winners: dict[str, Entry] = {}
     for entries in snapshots.values():
         for key, entry in entries.items():
@@ -160,31 +231,99 @@ def plan(lists: Iterable[RegionList], prefer: Callable[[Entry, Entry], Entry] = 
     for region, entries in snapshots.items():
         for key, winner in sorted(winners.items()):
             have = entries.get(key)
-            if have is None or have.reason != winner.reason:
-                result.writes[region].append(winner)
+            if have is None or have.value != winner.value:
+                # Keep the target's spelling of an existing address; a new one takes the winner's.
+                result.writes[region].append(replace(winner, spelling=have.address) if have else winner)
     return result
 
 
-def apply(lists: Iterable[RegionList], sync_plan: SyncPlan, checkpoint: Path | None = None) -> int:
-    """Write the plan; entries recorded in `checkpoint` by an earlier, interrupted run are skipped."""
-    done: set[str] = set()
-    if checkpoint is not None and checkpoint.exists():
-        done = set(json.loads(checkpoint.read_text()))
-    written = 0
+class CheckpointError(Exception):
+    """A checkpoint that belongs to another sync: refused rather than trusted."""
+
+
+@dataclass
+class Checkpoint:
+    """Resume point of one sync (`command` + `list`): a header line, then one line per write, flushed as written."""
+
+    path: Path
+    command: str
+    list_name: str
+
+    def load(self) -> set[str]:
+        """Markers written by an interrupted run of this same sync (empty when there is none)."""
+        if not self.path.exists():
+            return set()
+        lines = self.path.read_text(encoding="utf-8").splitlines()
+        header = json.loads(lines[0]) if lines else {}
+        if (header.get("command"), header.get("list")) != (self.command, self.list_name):
+            raise CheckpointError(
+                f"{self.path} belongs to sync {header.get('command')} of {header.get('list')!r}, not "
+                f"{self.command} of {self.list_name!r}; delete it or pass the matching --checkpoint"
+            )
+        done = set()
+        for line in lines[1:]:
+            try:
+                done.add(str(json.loads(line)))
+            except json.JSONDecodeError:
+                break  # a line cut by a kill: that write is redone (writes are idempotent)
+        return done
+
+    def open(self) -> Any:
+        """Append handle; writes the header on a fresh file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = not self.path.exists()
+        fh = self.path.open("a", encoding="utf-8")
+        if fresh:
+            fh.write(json.dumps({"command": self.command, "list": self.list_name}) + "\n")
+            fh.flush()
+        return fh
+
+
+@dataclass
+class ApplyResult:
+    """What `apply` did."""
+
+    written: int = 0
+    skipped: int = 0
+    """Already written by the interrupted run the checkpoint recorded."""
+
+
+def apply(
+    lists: Iterable[RegionList],
+    sync_plan: SyncPlan,
+    checkpoint: Checkpoint | None = None,
+    result: ApplyResult | None = None,
+) -> ApplyResult:
+    """Write the plan; entries recorded in `checkpoint` by an earlier, interrupted run are skipped.
+
+    Each write is recorded (and flushed) right after AWS accepted it, so a kill loses at most the one write in
+    flight, which the resumed run redoes (every write here is idempotent). `result` is updated as it goes, so
+    a caller still has the counts when a write raises.
+    """
+    done = checkpoint.load() if checkpoint else set()
+    result = result if result is not None else ApplyResult()
     by_region = {lst.region: lst for lst in lists}
+    fh = checkpoint.open() if checkpoint else None
     try:
         for region, entries in sync_plan.writes.items():
             for entry in entries:
-                marker = f"{region}:{entry.key}:{entry.reason}"
+                marker = f"{region}:{entry.marker}"
                 if marker in done:
+                    result.skipped += 1
                     continue
-                by_region[region].put(entry)
-                done.add(marker)
-                written += 1
+                try:
+                    by_region[region].put(entry)
+                except AWS_ERRORS as err:
+                    target = by_region[region]
+                    raise aws_error(err, f"{target.label} ({entry.key})", region,
+                                    "writes so far are in the checkpoint; rerun to resume") from None  # fmt: skip
+                result.written += 1
+                if fh:
+                    fh.write(json.dumps(marker) + "\n")
+                    fh.flush()
     finally:
-        if checkpoint is not None:
-            checkpoint.parent.mkdir(parents=True, exist_ok=True)
-            checkpoint.write_text(json.dumps(sorted(done)))
-    if checkpoint is not None and checkpoint.exists():
-        checkpoint.unlink()  # a complete run needs no resume point
-    return written
+        if fh:
+            fh.close()
+    if checkpoint is not None:
+        checkpoint.path.unlink(missing_ok=True)  # a complete run needs no resume point
+    return result

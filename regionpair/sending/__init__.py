@@ -7,6 +7,7 @@ from regionpair.sending.client import (
     ResilientSender,
     SendFailedError,
     SendResult,
+    sending_config,
     ses_sender,
     sms_sender,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "ResilientSender",
     "SendFailedError",
     "SendResult",
+    "sending_config",
     "ses_sender",
     "sms_sender",
 ]

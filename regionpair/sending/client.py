@@ -7,14 +7,20 @@ fail over". Rules:
 - **Definite failures** (5xx, connection refused or timed out before the request was sent): the region did not
   take the message, so the next region may be tried at once. Each region has a circuit breaker: after
   `failure_threshold` consecutive failures it is skipped for `cooldown` seconds, then one trial send decides.
-- **Ambiguous failures** (the request was sent and the response was lost: read timeouts): neither SES
-  `SendEmail` nor `SendTextMessage` has an idempotency token, so resending may deliver twice. We never resend
-  those ourselves: `AmbiguousSendError` goes to the caller, with the region, so nothing is dropped silently.
+- **Ambiguous failures** (the request was sent and the answer was lost: read timeouts, a connection closed
+  before the reply): neither SES `SendEmail` nor `SendTextMessage` has an idempotency token, so resending may
+  deliver twice. We never resend those ourselves: `AmbiguousSendError` goes to the caller, with the region and
+  the message id when one was seen, so nothing is dropped or duplicated silently. They still count as a failure
+  of the region for its breaker: a primary that answers too slowly is a primary that is failing, and the next
+  sends move to the standby.
 - **Client errors** (4xx other than throttling: bad address, unverified identity) are the caller's to fix and
   raise at once; failing over would not help.
 A send either returns the region and message id that took it, or raises. Warm standby prefers the primary and
 fails back to it as soon as its breaker closes; active-active spreads sends by weight.
-The boto3 clients given should not retry on their own (`retries={"max_attempts": 1}`): this class decides.
+The boto3 clients given must not retry on their own: botocore's standard and legacy modes retry read timeouts
+and 5xx, which resends an ambiguous send. `retries={"max_attempts": 1}` still means one *retry* (two attempts);
+`total_max_attempts` counts attempts (botocore docs, "Retries": https://boto3.amazonaws.com/v1/documentation/
+api/latest/guide/retries.html). Use `sending_config()`; `ses_sender`/`sms_sender` refuse a client that retries.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from botocore.config import Config
 from botocore.exceptions import (
     ClientError,
     ConnectionClosedError,
@@ -54,11 +61,44 @@ class SendFailedError(Exception):
 
 
 class AmbiguousSendError(Exception):
-    """The request reached `region` but its answer was lost: it may have been sent. Not retried by us."""
+    """The request reached `region` but its answer was lost: it may have been sent. Never resent by us.
 
-    def __init__(self, region: str, cause: Exception) -> None:
-        super().__init__(f"{region}: the send may or may not have happened ({cause}); not resent to avoid duplicates")
+    `message_id` is the id SES or End User Messaging gave, when any part of the answer carried one (None
+    otherwise): the caller can look the message up in its event stream before deciding to send again.
+    """
+
+    def __init__(self, region: str, cause: Exception, message_id: str | None = None) -> None:
+        seen = f"; message id {message_id}" if message_id else ""
+        super().__init__(
+            f"{region}: the send may or may not have happened ({cause}{seen}); not resent to avoid duplicates"
+        )
         self.region = region
+        self.message_id = message_id
+        self.cause = cause
+
+
+def sending_config(*, connect_timeout: float = 2, read_timeout: float = 5) -> Config:
+    """Client settings for the senders: exactly one attempt per call (the sender decides about retries).
+
+    Short timeouts bound how long a dead or slow region costs a send; a read timeout is an ambiguous send and
+    counts toward the breaker.
+    """
+    return Config(
+        retries={"mode": "standard", "total_max_attempts": 1},
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
+    )
+
+
+def _check_no_retries(client: Any) -> None:
+    """Refuse a client whose botocore retries would resend an ambiguous send behind our back."""
+    retries = getattr(getattr(client, "meta", None), "config", None)
+    retries = getattr(retries, "retries", None) or {}
+    if retries.get("total_max_attempts") != 1:
+        raise ValueError(
+            f"the client retries on its own ({retries or 'botocore default'}); create it with "
+            "config=regionpair.sending.sending_config() (retries={'total_max_attempts': 1})"
+        )
 
 
 @dataclass
@@ -96,9 +136,11 @@ class CircuitBreaker:
 
 
 def _classify(err: Exception) -> str:
-    if isinstance(err, ReadTimeoutError):
+    # The request was written and no answer came back: the service may have acted on it.
+    if isinstance(err, (ReadTimeoutError, ConnectionClosedError)):
         return "ambiguous"
-    if isinstance(err, (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError)):
+    # No connection was made: the request never reached the service.
+    if isinstance(err, (EndpointConnectionError, ConnectTimeoutError)):
         return "definite"
     if isinstance(err, ClientError):
         code = err.response.get("Error", {}).get("Code", "")
@@ -157,7 +199,8 @@ class ResilientSender:
                 except Exception as err:  # classified below; unknown errors re-raise as client errors
                     kind = _classify(err)
                     if kind == "ambiguous":
-                        raise AmbiguousSendError(region, err) from err
+                        breaker.failure(self.clock())  # a slow region is a failing region: later sends move on
+                        raise AmbiguousSendError(region, err, _message_id(err)) from err
                     if kind == "client":
                         raise
                     if kind == "throttled" and retry < self.throttle_retries:
@@ -172,8 +215,17 @@ class ResilientSender:
         raise SendFailedError(errors)
 
 
+def _message_id(err: Exception) -> str | None:
+    """A message id carried by a failed call's answer, if any (e.g. a parsed partial response)."""
+    response = getattr(err, "response", None)
+    if isinstance(response, dict) and response.get("MessageId"):
+        return str(response["MessageId"])
+    return None
+
+
 def ses_sender(sesv2: Any, *, configuration_set: str | None = None) -> Sender:
     """A sender for SES v2 `SendEmail`; `message` holds `from`, `to` (list), `subject`, `text`."""
+    _check_no_retries(sesv2)
 
     def send(message: dict[str, Any]) -> str:
         kwargs: dict[str, Any] = {
@@ -195,6 +247,7 @@ def ses_sender(sesv2: Any, *, configuration_set: str | None = None) -> Sender:
 
 def sms_sender(sms: Any, *, origination_identity: str, configuration_set: str | None = None) -> Sender:
     """A sender for End User Messaging `SendTextMessage` from a pool or number of that region."""
+    _check_no_retries(sms)
 
     def send(message: dict[str, Any]) -> str:
         kwargs: dict[str, Any] = {

@@ -58,3 +58,16 @@ def test_cli_audit_json_exit_code(endpoint, independent, no_sms):
     assert result.exit_code == 1, result.output  # moto's empty account is not a complete pair
     findings = json.loads(result.output)
     assert {"policy", "message", "subject", "undecided"} <= set(findings[0])
+
+
+def test_an_api_failure_is_reported_as_such_not_as_a_missing_identity(cli_clients, faults, independent, no_sms):
+    # The issue: a failed call read as "not verified; declare it under email.domains".
+    for region in ("us-east-1", "us-west-2"):
+        independent("sesv2", region).create_email_identity(EmailIdentity="example.com")
+    faults.add("answer", "sesv2", "us-west-2", "GetEmailIdentity", status=503)
+    result = CliRunner().invoke(app, ["audit", "--config-dir", str(no_sms)])
+    assert result.exit_code == 1
+    line = result.output.strip()
+    assert line.startswith("regionpair: SES identity example.com in us-west-2: ServiceUnavailable"), line
+    assert "declare it" not in line
+    assert line.endswith("check permissions and the region's health, then rerun")

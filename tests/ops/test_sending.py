@@ -1,9 +1,11 @@
-"""The resilient sender under injected faults: outage, 5xx, throttling, lost responses. Zero messages lost.
+"""The resilient sender under each fault mode of a sick region: nothing lost, nothing sent twice.
 
 Sends go to moto server (SES v2 in two regions); what each region took is read back through an independent
-SES client (`SentLast24Hours`). Faults are injected with botocore's own machinery: a `before-send` event
-handler raising the connection error a dead region produces, and `Stubber` (validated against the real SES v2
-model) for throttling and 5xx answers.
+SES client (`SentLast24Hours`). Faults come from botocore's own machinery on the sender's clients (`Faults` in
+conftest): a port nothing listens on (connection refused by the OS), 503 and throttling answers returned from
+`before-send`, read timeouts before the request is processed (slow), and replies lost after moto processed
+the send (`after-call`). `Stubber` (real SES v2 / SMS models) serves the exact answer sequences and SMS, which
+moto does not implement.
 """
 
 from __future__ import annotations
@@ -13,36 +15,32 @@ import random
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import EndpointConnectionError, ReadTimeoutError
 from botocore.stub import Stubber
 
-from regionpair.sending import AmbiguousSendError, Mode, ResilientSender, SendFailedError, ses_sender
+from regionpair.sending import (
+    AmbiguousSendError,
+    Mode,
+    ResilientSender,
+    SendFailedError,
+    sending_config,
+    ses_sender,
+    sms_sender,
+)
 
 PRIMARY, STANDBY = "us-east-1", "us-west-2"
 MESSAGE = {"from": "alerts@example.com", "to": ["user@example.org"], "subject": "s", "text": "t"}
-NO_RETRY = Config(retries={"max_attempts": 1, "mode": "standard"})
 
 
 @pytest.fixture
-def ses(endpoint, independent):
-    """SES v2 clients per region against moto, with the sending domain verified in both regions."""
+def ses(endpoint, independent, faulty_clients):
+    """SES v2 clients per region against moto (one attempt per call), the domain verified in both regions."""
     for region in (PRIMARY, STANDBY):
         independent("ses", region).verify_domain_identity(Domain="example.com")
-    return {r: boto3.client("sesv2", region_name=r, endpoint_url=endpoint, config=NO_RETRY) for r in (PRIMARY, STANDBY)}
+    return {r: faulty_clients.get("sesv2", r) for r in (PRIMARY, STANDBY)}
 
 
 def sent(independent, region: str) -> int:
     return int(independent("ses", region).get_send_quota()["SentLast24Hours"])
-
-
-def outage(client, error=EndpointConnectionError):
-    def fail(**_kwargs):
-        if error is ReadTimeoutError:
-            raise ReadTimeoutError(endpoint_url="https://email.us-east-1.amazonaws.com")
-        raise error(endpoint_url="https://email.us-east-1.amazonaws.com")
-
-    client.meta.events.register("before-send.sesv2.SendEmail", fail, unique_id="outage")
-    return lambda: client.meta.events.unregister("before-send.sesv2.SendEmail", unique_id="outage")
 
 
 def sender(ses, **kw) -> ResilientSender:
@@ -55,30 +53,28 @@ def test_warm_standby_uses_the_primary(ses, independent):
     assert (sent(independent, PRIMARY), sent(independent, STANDBY)) == (1, 0)
 
 
-def test_primary_outage_loses_nothing_and_stops_costing_time(ses, independent):
-    s = sender(ses, failure_threshold=3, cooldown=3600)
-    restore = outage(ses[PRIMARY])
+def test_refused_connections_lose_nothing_and_stop_costing_time(ses, independent, closed_port_url):
+    dead = boto3.client("sesv2", region_name=PRIMARY, endpoint_url=closed_port_url, config=sending_config())
+    s = ResilientSender({PRIMARY: ses_sender(dead), STANDBY: ses_sender(ses[STANDBY])}, sleep=lambda _s: None,
+                        failure_threshold=3, cooldown=3600)  # fmt: skip
     results = [s.send(MESSAGE) for _ in range(20)]
-    restore()
     assert all(r.region == STANDBY for r in results)
     assert sent(independent, STANDBY) == 20, "every message must be sent somewhere"
-    assert sent(independent, PRIMARY) == 0
     # Once the breaker opens, the dead region is not tried: one attempt per message.
     assert [r.attempts for r in results[3:]] == [1] * 17
 
 
-def test_failback_when_the_primary_recovers(ses, independent):
-    now = [0.0]
-    s = sender(ses, failure_threshold=1, cooldown=10, clock=lambda: now[0])
-    restore = outage(ses[PRIMARY])
-    assert s.send(MESSAGE).region == STANDBY
-    restore()
-    now[0] = 11.0
-    assert s.send(MESSAGE).region == PRIMARY
+@pytest.mark.parametrize(("status", "code"), [(503, "ServiceUnavailable"), (429, "TooManyRequestsException")])
+def test_5xx_and_persistent_throttling_move_to_the_standby(ses, independent, faults, status, code):
+    faults.add("answer", "sesv2", PRIMARY, "SendEmail", status=status, code=code)
+    s = sender(ses, failure_threshold=2, cooldown=3600)
+    results = [s.send(MESSAGE) for _ in range(10)]
+    assert {r.region for r in results} == {STANDBY}
+    assert (sent(independent, PRIMARY), sent(independent, STANDBY)) == (0, 10)
 
 
-def test_throttling_backs_off_with_jitter_then_succeeds_in_place(independent):
-    client = boto3.client("sesv2", region_name=PRIMARY)
+def test_throttling_backs_off_with_jitter_then_succeeds_in_place():
+    client = boto3.client("sesv2", region_name=PRIMARY, config=sending_config())
     delays: list[float] = []
     s = ResilientSender({PRIMARY: ses_sender(client)}, sleep=delays.append, rng=random.Random(7), base_delay=0.1)
     with Stubber(client) as stub:
@@ -92,26 +88,57 @@ def test_throttling_backs_off_with_jitter_then_succeeds_in_place(independent):
     assert 0 <= delays[1] <= 0.2
 
 
-def test_5xx_fails_over_and_all_regions_down_raises(ses):
-    primary = boto3.client("sesv2", region_name=PRIMARY)
-    s = ResilientSender({PRIMARY: ses_sender(primary), STANDBY: ses_sender(ses[STANDBY])}, sleep=lambda _s: None)
-    with Stubber(primary) as stub:
-        stub.add_client_error("send_email", "InternalFailure", http_status_code=500)
-        assert s.send(MESSAGE).region == STANDBY
-    restore = outage(ses[STANDBY])
-    with Stubber(primary) as stub:
-        stub.add_client_error("send_email", "InternalFailure", http_status_code=500)
-        with pytest.raises(SendFailedError, match="no region accepted the message"):
-            s.send(MESSAGE)
-    restore()
-
-
-def test_lost_response_is_not_resent(ses, independent):
-    restore = outage(ses[PRIMARY], ReadTimeoutError)
-    with pytest.raises(AmbiguousSendError, match="us-east-1: the send may or may not have happened"):
+def test_all_regions_down_raises_and_says_what_each_answered(ses, faults):
+    faults.add("answer", "sesv2", PRIMARY, status=500, code="InternalFailure")
+    faults.add("refuse", "sesv2", STANDBY)
+    with pytest.raises(SendFailedError, match="no region accepted the message: us-east-1: definite"):
         sender(ses).send(MESSAGE)
-    restore()
-    assert sent(independent, STANDBY) == 0, "an ambiguous send must not be duplicated in the other region"
+
+
+def test_reply_lost_after_processing_is_never_resent(ses, independent, faults):
+    faults.add("lose_reply", "sesv2", PRIMARY, "SendEmail")
+    with pytest.raises(AmbiguousSendError, match="us-east-1: the send may or may not have happened") as raised:
+        sender(ses).send(MESSAGE)
+    assert raised.value.region == PRIMARY
+    assert raised.value.message_id is None, "the reply carrying it was lost"
+    assert (sent(independent, PRIMARY), sent(independent, STANDBY)) == (1, 0), "delivered once, not duplicated"
+
+
+@pytest.mark.parametrize("kind", ["slow", "lose_reply"])
+def test_slow_primary_trips_the_breaker_and_nothing_is_duplicated(ses, independent, faults, kind):
+    # `slow`: the read times out before SES took the message; `lose_reply`: SES took it, the answer is lost.
+    faults.add(kind, "sesv2", PRIMARY, "SendEmail")
+    s = sender(ses, failure_threshold=3, cooldown=3600)
+    ambiguous, delivered_to = 0, []
+    for _ in range(30):
+        try:
+            delivered_to.append(s.send(MESSAGE).region)
+        except AmbiguousSendError:
+            ambiguous += 1
+    assert ambiguous == 3, "three unknown outcomes open the breaker"
+    assert delivered_to == [STANDBY] * 27
+    in_primary = sent(independent, PRIMARY)
+    assert in_primary == (3 if kind == "lose_reply" else 0)
+    assert sent(independent, STANDBY) == 27
+    assert in_primary + sent(independent, STANDBY) <= 30, "no message delivered twice"
+
+
+def test_failback_when_the_primary_recovers(ses, faults):
+    now = [0.0]
+    s = sender(ses, failure_threshold=1, cooldown=10, clock=lambda: now[0])
+    faults.add("refuse", "sesv2", PRIMARY)
+    assert s.send(MESSAGE).region == STANDBY
+    faults.clear()
+    now[0] = 11.0
+    assert s.send(MESSAGE).region == PRIMARY
+
+
+def test_a_client_that_retries_on_its_own_is_refused():
+    # botocore's max_attempts counts retries: {"max_attempts": 1} is two attempts, a resend of an ambiguous send.
+    retrying = boto3.client("sesv2", region_name=PRIMARY, config=Config(retries={"max_attempts": 1}))
+    with pytest.raises(ValueError, match="total_max_attempts"):
+        ses_sender(retrying)
+    assert ses_sender(boto3.client("sesv2", region_name=PRIMARY, config=sending_config()))
 
 
 def test_active_active_splits_by_weight(ses, independent):
@@ -125,10 +152,8 @@ def test_active_active_splits_by_weight(ses, independent):
 
 def test_sms_fails_over_between_regional_pools():
     # moto has no End User Messaging SMS backend: Stubber answers SendTextMessage with the real model.
-    from regionpair.sending import sms_sender
-
-    east = boto3.client("pinpoint-sms-voice-v2", region_name=PRIMARY)
-    west = boto3.client("pinpoint-sms-voice-v2", region_name=STANDBY)
+    east = boto3.client("pinpoint-sms-voice-v2", region_name=PRIMARY, config=sending_config())
+    west = boto3.client("pinpoint-sms-voice-v2", region_name=STANDBY, config=sending_config())
     s = ResilientSender(
         {PRIMARY: sms_sender(east, origination_identity="pool-east"),
          STANDBY: sms_sender(west, origination_identity="pool-west")},

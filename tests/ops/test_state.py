@@ -86,8 +86,8 @@ def test_cli_state_set_dry_run_and_audit_log(ctx, endpoint, state_table, tmp_pat
     assert done.exit_code == 0, done.output
     assert state_table.get_item(TableName=ctx.state_table, Key=ctx.state_key)["Item"]["state"]["S"] == "fenced"
     entry = json.loads(log.read_text().splitlines()[-1])
-    assert (entry["who"], entry["command"], entry["details"]) == ("test-operator", "state set",
-                                                                  {"from": "active", "to": "fenced"})  # fmt: skip
+    assert (entry["who"], entry["command"]) == ("test-operator", "state set")
+    assert entry["details"] == {"from": "active", "to": "fenced", "region": "us-east-1"}
 
 
 def test_cli_refusal_is_one_line_exit_1(endpoint, state_table, tmp_path):

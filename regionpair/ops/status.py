@@ -1,0 +1,113 @@
+"""`regionpair status`, field by field: each field is its value or `{"unavailable": "<reason>"}`.
+
+Built for the outage: no single failing call (Route 53's control plane in us-east-1, a region's CloudWatch, a
+missing table) hides the other fields. The app state is read from the healthy region's replica: the standby
+region's when the pair is failed over or the primary looks unhealthy or unreachable, else the primary's; if
+that read fails, the other region's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from components.declaration import Role
+from components.signals import composite_alarm_name
+from regionpair.ops import state, stop
+from regionpair.ops.context import PairContext
+from regionpair.ops.drill import table_replicas
+from regionpair.ops.errors import AWS_ERRORS, OpsError, reason
+
+Field = dict[str, Any] | list[Any]
+
+
+def _field(read: Callable[[], Field]) -> Field:
+    try:
+        return read()
+    except (OpsError, LookupError, *AWS_ERRORS) as err:
+        return {"unavailable": reason(err)}
+
+
+def unavailable(value: Any) -> str | None:
+    """The reason a field is unavailable, or None."""
+    return value.get("unavailable") if isinstance(value, dict) else None
+
+
+def pair_status(clients: Any, ctx: PairContext) -> dict[str, Field]:
+    """Every field of the pair's status, each read on its own."""
+    cw = clients.get("cloudwatch", ctx.standby_region)
+    out: dict[str, Field] = {}
+    alarm: stop.DeployedAlarm | None = None
+    try:
+        alarm = stop.read_alarm(cw, ctx)
+        out["stopAlarm"] = {**alarm.as_dict(), "declarationDiffers": stop.disagreements(alarm, ctx)}
+    except OpsError as err:
+        out["stopAlarm"] = {"unavailable": str(err)}
+
+    def metric() -> Field:
+        if alarm is None:
+            return {"unavailable": "the STOP alarm could not be read"}
+        last = stop.last_value(cw, alarm)
+        if last is None:
+            return {"lastValue": None, "timestamp": None, "pendingFailover": False}
+        pending = alarm.breaches(last[0]) and alarm.state != "ALARM"
+        return {"lastValue": last[0], "timestamp": last[1].isoformat(), "pendingFailover": pending}
+
+    out["stopMetric"] = _field(metric)
+    route53 = clients.get("route53")
+
+    def health_check() -> Field:
+        hc = stop.find_health_check(route53, ctx)
+        if hc is None:
+            return {"unavailable": "no CLOUDWATCH_METRIC health check on the STOP alarm; deploy the primary stack"}
+        return stop.health_check_status(route53, hc)
+
+    out["healthCheck"] = _field(health_check)
+    if ctx.api_domain:
+        out["dnsAnswer"] = _field(lambda: {"name": ctx.api_domain, "records": stop.dns_answer(route53, ctx)})
+    regions: dict[str, Any] = {}
+    for role in Role:
+        region = ctx.region_of(role)
+        name = composite_alarm_name(ctx.pair, role)
+
+        def composite(region: str = region, name: str = name) -> Field:
+            found = clients.get("cloudwatch", region).describe_alarms(
+                AlarmNames=[name], AlarmTypes=["CompositeAlarm"]
+            )["CompositeAlarms"]
+            return {"composite": name, "state": found[0]["StateValue"] if found else "not deployed"}
+
+        regions[role.value] = {"region": region, **_as_dict(_field(composite))}
+    out["regions"] = regions
+    if ctx.state_table:
+        failed_over = alarm is not None and alarm.state == "ALARM"
+        primary = regions[Role.PRIMARY.value]
+        primary_doubtful = "unavailable" in primary or primary.get("state") == "ALARM"
+        order = [ctx.standby_region, ctx.primary_region] if failed_over or primary_doubtful else list(ctx.regions)
+
+        def app_state() -> Field:
+            assert ctx.state_table is not None
+            item, region, skipped = state.read_anywhere(clients, ctx.state_table, ctx.state_key, order)
+            return {"state": item.state.value, "version": item.version, "updatedBy": item.updated_by,
+                    "readIn": region, "skipped": skipped}  # fmt: skip
+
+        out["appState"] = _field(app_state)
+    if ctx.pair.shared.tables or ctx.state_table:
+        out["tables"] = _field(lambda: table_replicas(clients, ctx))
+    return out
+
+
+def _as_dict(value: Field) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {"value": value}
+
+
+def render(value: Any) -> str:
+    """A field as one line of text for the table view."""
+    why = unavailable(value)
+    if why is not None:
+        return f"unavailable: {why}"
+    if isinstance(value, list):
+        return "\n".join(render(v) for v in value) or "(none)"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={render(v) if isinstance(v, dict | list) else v}" for k, v in value.items()
+                         if v not in (None, [], {}) or k in ("lastValue",))  # fmt: skip
+    return str(value)
