@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -352,4 +351,3 @@ def test_bad_declarations_name_the_key(pair_copy, mutate, settings, key, says) -
 def test_settings_refuse_a_non_role_approver() -> None:
     with pytest.raises(Exception, match="is not an IAM role ARN"):
         load("secondary", {"approval": {"approverRoleArn": "arn:aws:iam::123456789012:user/alice"}})
-    os.environ.pop("AWS_REGION", None)
