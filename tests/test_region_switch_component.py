@@ -351,3 +351,27 @@ def test_bad_declarations_name_the_key(pair_copy, mutate, settings, key, says) -
 def test_settings_refuse_a_non_role_approver() -> None:
     with pytest.raises(Exception, match="is not an IAM role ARN"):
         load("secondary", {"approval": {"approverRoleArn": "arn:aws:iam::123456789012:user/alice"}})
+
+
+def test_example_variant_declaration_is_valid_for_region_switch(tmp_path: Path) -> None:
+    """docs/examples/pair-region-switch.yaml: every region-switch key validates and AWS would accept the plan.
+
+    Until `RoutingMode` has `region-switch` and `Routing` has `regionSwitch` (INTEGRATION notes), the rest of the
+    file is loaded as the declaration it is otherwise identical to, and the section through `with_region_switch`.
+    """
+    import shutil
+
+    import yaml
+
+    data = yaml.safe_load((ROOT / "docs" / "examples" / "pair-region-switch.yaml").read_text())
+    assert data["routing"]["mode"] == "region-switch"
+    section = data["routing"].pop("regionSwitch")
+    data["routing"]["mode"] = "failover"
+    (tmp_path / "pair.yaml").write_text(yaml.safe_dump(data))
+    for name in ("Pulumi.primary.yaml", "Pulumi.secondary.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    pair = with_region_switch(load_pair(tmp_path, stack_config(tmp_path, "secondary"), "secondary"), section)
+    validate_region_switch(pair)
+    spec = plan_spec(pair, ACCOUNT_ID)
+    assert check_plan(spec) == []
+    assert spec["workflows"][0]["steps"][0]["executionApprovalConfigs"][0]["timeoutMinutes"] == 30
