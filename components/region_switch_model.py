@@ -283,7 +283,7 @@ HEALTH_CHECK_FLIP_SECONDS = 30
 
 
 class RoutingWithRegionSwitch(Routing):
-    """Bridge until `Routing` has the `region_switch` field (INTEGRATION.md): the same section plus ours."""
+    """Bridge until `Routing` has the `region_switch` field (docs/region-switch-integration.md)."""
 
     region_switch: RegionSwitchSettings = Field(default_factory=RegionSwitchSettings)
 

@@ -1,9 +1,9 @@
 """`CloudMocks` plus ARC Region switch: the plan's ARN format and its health-check data source.
 
-Kept apart until it is merged into `regionpair/mockcloud.py` (INTEGRATION.md). Like the rest of the mock cloud it
-refuses what AWS refuses: a plan that breaks `PLAN_CONSTRAINTS` fails to register, the data source refuses an
-ARN that is not a plan ARN or a plan that does not exist, and health checks exist only for the record names the
-plan's Route 53 steps name, one per region of the plan.
+Kept apart until it is merged into `regionpair/mockcloud.py` (docs/region-switch-integration.md). Like the rest
+of the mock cloud it refuses what AWS refuses: a plan that breaks `PLAN_CONSTRAINTS` fails to register, the data
+source refuses an ARN that is not a plan ARN or a plan that does not exist, and health checks exist only for the
+record names the plan's Route 53 steps name, one per region of the plan.
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 The components run on their own under Pulumi's mock runtime (`RecordingMonitor` + `RegionSwitchMocks`, the mock
 cloud plus the plan's ARN format and the `get_route53_health_checks` data source), from the example pair loaded
 with `load_pair` and given `routing.regionSwitch` settings through `with_region_switch` (the declaration gets the
-field when the mode is wired in: INTEGRATION.md). The fence function's code runs against moto's DynamoDB.
+field when the mode is wired in: docs/region-switch-integration.md). The fence function's code runs against
+moto's DynamoDB.
 """
 
 from __future__ import annotations
@@ -356,8 +357,9 @@ def test_settings_refuse_a_non_role_approver() -> None:
 def test_example_variant_declaration_is_valid_for_region_switch(tmp_path: Path) -> None:
     """docs/examples/pair-region-switch.yaml: every region-switch key validates and AWS would accept the plan.
 
-    Until `RoutingMode` has `region-switch` and `Routing` has `regionSwitch` (INTEGRATION notes), the rest of the
-    file is loaded as the declaration it is otherwise identical to, and the section through `with_region_switch`.
+    Until `RoutingMode` has `region-switch` and `Routing` has `regionSwitch` (docs/region-switch-integration.md),
+    the rest of the file is loaded as the declaration it is otherwise identical to, and the section through
+    `with_region_switch`.
     """
     import shutil
 
