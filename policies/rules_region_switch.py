@@ -148,7 +148,8 @@ def validate_records_on_plan_health_checks(args: StackValidationArgs, report_vio
     assert root is not None
     name = P.dig(root, "declaration.api.domainName")
     regions = sorted([root.get("region"), root.get("peerRegion")])
-    own_checks = {r.props.get("id") or r.urn for r in resources if r.resource_type == P.HEALTH_CHECK}
+    # A health check this stack registered: AnalyzeStack shows its outputs, whose ARN ends in the id.
+    own_checks = {str(p.get("arn", "")).rsplit("/", 1)[-1] for _, p in _of(resources, P.HEALTH_CHECK)} - {""}
     records = [(r, p) for r, p in _of(resources, P.RECORD) if str(p.get("name", "")).rstrip(".") == name]
     ids = sorted(str(p.get("setIdentifier")) for _, p in records)
     if ids != regions:

@@ -119,3 +119,19 @@ def test_wildcards_in_the_execution_role_are_caught(both) -> None:
         "Wide allows ['lambda:*'], beyond what Region switch needs",
     ]
     assert {u for _, u in found} == {pol.urn}
+
+
+def test_record_on_a_health_check_the_stack_made_is_caught(both) -> None:
+    primary = both[1]
+    rec = next(r for r in primary if r.type == "aws:route53/record:Record" and r.inputs["setIdentifier"] == "us-west-2")
+    own = "0f0e0d0c-0b0a-0908-0706-050403020100"
+    check = Recorded(
+        f"{rec.urn}-check", "aws:route53/healthCheck:HealthCheck", "own-check", True, "", "", [], {}, [], False, [],
+        False, False, {"type": "HTTPS"}, {"arn": f"arn:aws:route53:::healthcheck/{own}"},
+    )  # fmt: skip
+    found = violations(
+        validate_records_on_plan_health_checks,
+        stack_args([*primary, check], lambda p: p[rec.urn].update(healthCheckId=own)),
+    )
+    assert found == [(found[0][0], rec.urn)]
+    assert "uses a health check this stack made" in found[0][0]
