@@ -255,10 +255,10 @@ class RegionSwitchPlan(pulumi.ComponentResource):
     manifest: pulumi.Output[dict[str, Any]]
 
     def __init__(self, name: str, args: RegionSwitchPlanArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("regionpair:routing:RegionSwitchPlan", name, None, opts)
         pair = args.pair
-        if pair.this_role is not PLAN_OWNER:
+        if pair.this_role is not PLAN_OWNER:  # before registering anything
             raise ValueError(f"the {PLAN_OWNER.value} owns the Region switch plan; the {pair.this_role.value} reads it")
+        super().__init__("regionpair:routing:RegionSwitchPlan", name, None, opts)
         partition, account = _account(pair)
         spec = plan_spec(pair, account)
         problems = check_plan(spec)
