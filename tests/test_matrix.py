@@ -1,0 +1,62 @@
+"""The whole pair under the constraint-checking mocks, for the corners a user will hit (tests/matrix.py).
+
+Each corner runs both stacks with mocks that record every violation; a corner passes when nothing but the
+waived SMS lifecycle rules (regionpair/mockcloud.py PENDING_SMS_LIFECYCLE) is refused. On the code before issue 8
+these corners recorded 38 violations (18 of them names over a limit); see docs/constraints.md.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from components import constraints
+from regionpair.mockcloud import PENDING_SMS_LIFECYCLE
+from tests.matrix import CORNERS, LONGEST, run_counting, write_corner
+
+NAME_LIMITS = {
+    (constraints.BUCKET, "bucket"): constraints.S3_BUCKET_MAX,
+    (constraints.ROLE, "name"): constraints.IAM_ROLE_MAX,
+    (constraints.FUNCTION, "name"): constraints.LAMBDA_NAME_MAX,
+    (constraints.HEALTH_CHECK, "referenceName"): constraints.REFERENCE_NAME_MAX,
+    (constraints.CONFIG_SET, "configurationSetName"): constraints.SES_SET_MAX,
+    (constraints.OAC, "name"): constraints.OAC_NAME_MAX,
+    (constraints.ALARM, "name"): constraints.ALARM_NAME_MAX,
+    (constraints.TABLE, "name"): constraints.DYNAMODB_TABLE_MAX,
+    (constraints.TOPIC, "name"): constraints.SNS_TOPIC_MAX,
+}
+
+
+@pytest.mark.parametrize("corner", CORNERS, ids=[c.name for c in CORNERS])
+def test_every_corner_deploys_under_the_constraint_checking_mocks(corner, tmp_path):
+    run, violations = run_counting(write_corner(corner, tmp_path))
+    refused = [str(v) for v in violations if v.rule.id not in PENDING_SMS_LIFECYCLE]
+    assert refused == [], "\n".join(refused)
+    for half in run:
+        assert half.errors == [], half.errors
+        assert half.outputs.get("parityManifest"), half.stack
+        for r in half.resources:
+            for (token, prop), limit in NAME_LIMITS.items():
+                if r.type == token and isinstance(r.inputs.get(prop), str):
+                    assert len(r.inputs[prop]) <= limit, r.urn
+
+
+def test_the_matrix_reaches_the_corners_it_claims(tmp_path):
+    """Longest names, the longest regions, both routing modes, every number type, CDN and event replication."""
+    seen: dict[str, set] = {k: set() for k in ("regions", "routing", "numbers", "cdn", "events", "name")}
+    for i, corner in enumerate(CORNERS):
+        where = write_corner(corner, tmp_path / str(i))
+        shared = yaml.safe_load((where / "pair.yaml").read_text())
+        for stack in ("primary", "secondary"):
+            seen["regions"].add(yaml.safe_load((where / f"Pulumi.{stack}.yaml").read_text())["config"]["aws:region"])
+        seen["routing"].add(shared["routing"]["mode"])
+        seen["numbers"] |= {n["type"] for n in (shared.get("sms") or {}).get("numbers", [])}
+        seen["cdn"].add("cdn" in shared)
+        seen["events"].add(bool(shared["email"].get("replicateEvents")))
+        seen["name"].add(len(shared["name"]))
+    assert {"ap-southeast-2", "ap-northeast-1"} <= seen["regions"]
+    assert seen["routing"] == {"failover", "latency"}
+    assert seen["numbers"] == {"TOLL_FREE", "TEN_DLC", "SIMULATOR", "LONG_CODE"}  # SHORT_CODE: declared by ARN
+    assert seen["cdn"] == {True, False}
+    assert seen["events"] == {True, False}
+    assert max(seen["name"]) == LONGEST
