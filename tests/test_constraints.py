@@ -176,3 +176,12 @@ def test_a_delivery_delay_set_that_publishes_no_delays_is_refused(pair_copy):
         load_pair(pair_copy.path, stack_config(pair_copy.path, "primary"), "primary")
     assert err.value.key == "pair.yaml signals.email.deliveryDelayConfigurationSet"
     assert "DELIVERY_DELAY" in err.value.message
+
+
+def test_docs_list_every_rule():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "constraints.md").read_text()
+    for rule in (*c.RULES, c.POOL_IDENTITIES_ACTIVE):
+        prop = f"`{rule.prop}`" if rule.prop else "(combination)"
+        assert f"| {rule.token.rsplit(':', 1)[-1]} | {prop} | {rule.what.replace('|', chr(92) + '|')} |" in doc, rule.id
