@@ -505,6 +505,14 @@ def _unknown(value: Any) -> bool:
     return (isinstance(value, str) and value == UNKNOWN) or type(value).__name__ == "Unknown"
 
 
+def _contains_unknown(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_contains_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_contains_unknown(v) for v in value)
+    return _unknown(value)
+
+
 def rules_for(token: str) -> list[Rule]:
     """The stateless rules of one type token."""
     return [r for r in RULES if r.token == token]
@@ -518,7 +526,8 @@ def check(token: str, name: str, inputs: dict[str, Any]) -> list[Violation]:
             try:
                 message = rule.check(value)
             except (TypeError, ValueError) as exc:
-                message = f"is not the expected type ({exc})"
+                # A combination rule may read a value still unknown in preview: judge it when it is known.
+                message = None if _contains_unknown(value) else f"is not the expected type ({exc})"
             if message:
                 out.append(Violation(rule, name, value if rule.prop else None, message))
     return out

@@ -185,3 +185,13 @@ def test_docs_list_every_rule():
     for rule in (*c.RULES, c.POOL_IDENTITIES_ACTIVE):
         prop = f"`{rule.prop}`" if rule.prop else "(combination)"
         assert f"| {rule.token.rsplit(':', 1)[-1]} | {prop} | {rule.what.replace('|', chr(92) + '|')} |" in doc, rule.id
+
+
+def test_unknown_values_in_preview_are_judged_later_not_refused():
+    from pulumi.output import Unknown
+
+    mocks = CloudMocks(waived=frozenset())
+    register(mocks, c.ALARM, {"name": "a", "metricName": "m", "statistic": "Sum", "evaluationPeriods": 1,
+                              "datapointsToAlarm": Unknown(), "treatMissingData": Unknown()})  # fmt: skip
+    register(mocks, c.BUCKET, {"bucket": c.UNKNOWN})
+    assert mocks.violations == []
