@@ -23,6 +23,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import constraints
 from components.declaration import DkimMode, EventDestinationKind, Pair, Role
 from components.regions import dkim_signing_domain, mail_from_mx
 
@@ -193,7 +194,7 @@ class EmailIdentities(pulumi.ComponentResource):
             )
             topic = aws.sns.Topic(
                 f"{name}-set-{cs.name}-events",
-                name=pair.physical_name(f"ses-{cs.name}-events"),
+                name=pair.physical_name(f"ses-{cs.name}-events", limit=constraints.SNS_TOPIC_MAX),
                 region=region,
                 tags=tags,
                 opts=child,

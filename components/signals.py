@@ -37,12 +37,12 @@ def signals_of(pair: Pair) -> Signals | None:
 
 def composite_alarm_name(pair: Pair, role: Role) -> str:
     """Name of the composite alarm of `role`'s region: what `regionpair status` reads."""
-    return pair.physical_name(COMPOSITE_SUFFIX, role)
+    return pair.physical_name(COMPOSITE_SUFFIX, role, limit=constraints.ALARM_NAME_MAX)
 
 
 def topic_name(pair: Pair, role: Role) -> str:
     """Name of the SNS topic that receives `role`'s region's alarm notifications."""
-    return pair.physical_name(TOPIC_SUFFIX, role)
+    return pair.physical_name(TOPIC_SUFFIX, role, limit=constraints.SNS_TOPIC_MAX)
 
 
 def s3_replication_rule_id(destination: Role) -> str:
