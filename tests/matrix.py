@@ -50,6 +50,7 @@ def _long(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[str, 
     shared["name"] = long_name("pair")
     shared["buckets"][0]["name"] = long_name("bucket")
     shared["cdn"]["bucket"] = long_name("bucket")
+    shared["cdn"]["api"] = {"pathPattern": "/api/*", "forwardAuthorization": True}
     shared["tables"][0]["name"] = long_name("table")
     shared["appState"]["table"] = long_name("state")
     shared["email"]["configurationSets"][0]["name"] = long_name("set")

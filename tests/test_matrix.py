@@ -27,9 +27,26 @@ NAME_LIMITS = {
 }
 
 
+NEVER_SET = {
+    "RolePolicy.name:length 1-128",  # auto-named by the provider
+    "MultiRegionEndpoint.endpointName:length 1-64, [\\w-]",  # email.multiRegionEndpoint is refused
+}
+"""Rules whose property no corner sets; every other rule must read a value somewhere (a typo'd path never fires)."""
+_HIT: set[str] = set()
+_RAN: set[str] = set()
+
+
 @pytest.mark.parametrize("corner", CORNERS, ids=[c.name for c in CORNERS])
 def test_every_corner_deploys_under_the_constraint_checking_mocks(corner, tmp_path):
     run, violations = run_counting(write_corner(corner, tmp_path))
+    _RAN.add(corner.name)
+    _HIT.update(
+        rule.id
+        for half in run
+        for r in half.resources
+        for rule in constraints.rules_for(r.type)
+        if next(constraints.values_at(r.inputs, rule.prop), None) is not None
+    )
     refused = [str(v) for v in violations if v.rule.id not in PENDING_SMS_LIFECYCLE]
     assert refused == [], "\n".join(refused)
     for half in run:
@@ -60,3 +77,11 @@ def test_the_matrix_reaches_the_corners_it_claims(tmp_path):
     assert seen["cdn"] == {True, False}
     assert seen["events"] == {True, False}
     assert max(seen["name"]) == LONGEST
+
+
+def test_every_rule_reads_a_value_the_program_sets():
+    """Runs after the corners (same module): a rule that never finds its property is a dead rule."""
+    if len(_RAN) < len(CORNERS):
+        pytest.skip("needs every corner run first (same module, no -k filter)")
+    dead = sorted(r.id for r in constraints.RULES if r.id not in _HIT and r.id not in NEVER_SET)
+    assert dead == [], f"rules whose property no corner sets (typo in the path, or add a corner): {dead}"
