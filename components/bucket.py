@@ -64,8 +64,8 @@ class ReplicatedBucket(pulumi.ComponentResource):
         region = pair.this.region
         child = pulumi.ResourceOptions(parent=self)
         tags = {**pair.shared.tags, "regionpair:role": pair.this_role.value}
-        own_name = pair.physical_name(decl.name, pair.this_role)
-        peer_name = pair.physical_name(decl.name, pair.this_role.peer)
+        own_name = pair.bucket_name(decl, pair.this_role)
+        peer_name = pair.bucket_name(decl, pair.this_role.peer)
 
         self.bucket = aws.s3.Bucket(f"{name}-bucket", bucket=own_name, region=region, tags=tags, opts=child)
         versioning = aws.s3.BucketVersioning(
@@ -133,8 +133,8 @@ class ReplicatedBucket(pulumi.ComponentResource):
         self, name: str, pair: Pair, decl: Bucket, peer: Peer | None, versioning: aws.s3.BucketVersioning
     ) -> list[pulumi.Input[dict[str, Any]]]:
         """Create the replication role and the rules of both directions (primary only)."""
-        primary_name = pair.physical_name(decl.name, Role.PRIMARY)
-        secondary_name = pair.physical_name(decl.name, Role.SECONDARY)
+        primary_name = pair.bucket_name(decl, Role.PRIMARY)
+        secondary_name = pair.bucket_name(decl, Role.SECONDARY)
         primary_arn = bucket_arn(primary_name)
         secondary_arn: pulumi.Input[str] = bucket_arn(secondary_name)
         if peer is not None:
@@ -190,7 +190,7 @@ def _peer_bucket_arn(buckets: Any, name: str, pair: Pair) -> str:
         if isinstance(b, dict) and b.get("name") == name and b.get("versioning"):
             return str(b["arn"])
     if pulumi.runtime.is_dry_run():
-        return bucket_arn(pair.physical_name(name, Role.SECONDARY))
+        return bucket_arn(pair.bucket_name(name, Role.SECONDARY))
     raise PeerNotDeployedError(
         f"regionpair:peerStack: the secondary has no versioned bucket {name!r} yet; "
         f"deploy the secondary first: pulumi up -s {pair.this.peer_stack_short}"

@@ -3,7 +3,7 @@
 Ownership (decided for the pair): the SECONDARY stack owns the distribution. CloudFront is global, so it must
 not live in a stack that cannot be deployed while its region is down; the secondary is deployed first, never
 reads the primary and is the stack an operator still runs during a primary-region outage. It needs nothing
-from the primary: both buckets' names are deterministic (`pair.physical_name(bucket, role)`), so are their
+from the primary: both buckets' names are deterministic (`pair.bucket_name(bucket, role)`), so are their
 regional domain names (`<bucket>.s3.<region>.amazonaws.com`), and CloudFront does not check that an origin
 exists when the distribution is created. The primary stack builds nothing here; its bucket policy reads the
 distribution ARN from the secondary's manifest (`cdn.distributionArn`).
@@ -51,7 +51,7 @@ def validate_cdn(pair: Pair, decl_name: str = "pair.yaml") -> Cdn | None:
 
 def bucket_regional_domain(pair: Pair, bucket: str, role: Role) -> str:
     """The S3 regional endpoint CloudFront uses as origin, computed from the declaration (no lookup)."""
-    return f"{pair.physical_name(bucket, role)}.s3.{pair.half(role).region}.amazonaws.com"
+    return f"{pair.bucket_name(bucket, role)}.s3.{pair.half(role).region}.amazonaws.com"
 
 
 def origin_id(pair: Pair, role: Role) -> str:

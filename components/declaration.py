@@ -27,7 +27,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from components import budgets
+from components import budgets, constraints, naming
 from components.regions import ALL_REGIONS, Service, offers
 from components.signals_model import Cdn, Signals
 
@@ -233,7 +233,7 @@ class Email(_Model):
     """The `_dmarc` TXT value, published once per domain by the primary."""
     configuration_sets: list[ConfigurationSet] = Field(default_factory=list)
     multi_region_endpoint: bool = False
-    """Declare an SES multi-region endpoint (active-active sending over the two regions) in the primary."""
+    """SES multi-region endpoint (Global endpoints): refused for now, see `_multi_region_endpoint`."""
     replicate_events: bool = False
     """Deploy the event-replication Lambda: bounces, complaints and unsubscribes copied to the peer's lists."""
 
@@ -252,6 +252,19 @@ class Email(_Model):
                 "deed (Deterministic Easy DKIM) cannot be expressed with pulumi-aws 7.51.1: its "
                 "dkim_signing_attributes.signing_attributes_origin accepts only AWS_SES/EXTERNAL, not "
                 "AWS_SES_<REGION> (terraform-provider-aws#43205); use per-region"
+            )
+        return v
+
+    @field_validator("multi_region_endpoint")
+    @classmethod
+    def _multi_region_endpoint(cls, v: bool) -> bool:
+        if v:
+            raise ValueError(
+                "true cannot be deployed by this program yet: an SES multi-region endpoint (Global endpoints) needs "
+                "the sending identities in the secondary region to be Deterministic Easy DKIM replicas of the "
+                "primary's (one DKIM key for both regions; https://docs.aws.amazon.com/ses/latest/dg/"
+                "global-endpoints.html), and pulumi-aws 7.51.1 cannot create DEED replicas "
+                "(terraform-provider-aws#43205, as for dkimMode: deed); set false"
             )
         return v
 
@@ -316,6 +329,11 @@ class NumberRequest(_Model):
             raise ValueError(f"{v!r} is not a registration id or ARN (registration-<id>, 1-256 of A-Z a-z 0-9 _ : / -)")
         return v
 
+    @property
+    def registration_gated(self) -> bool:
+        """Whether AWS keeps the number PENDING while a registration is reviewed (days): never wait for it."""
+        return self.type in (NumberType.TOLL_FREE, NumberType.TEN_DLC) or self.registration_id is not None
+
     @model_validator(mode="after")
     def _requestable(self) -> NumberRequest:
         if not self.type.requestable:
@@ -370,10 +388,34 @@ class Sms(_Model):
         return v
 
 
+class BucketNames(_Model):
+    """Explicit S3 bucket names per half, for when `<pair>-<name>-<region>` is taken in S3's global namespace."""
+
+    primary: str
+    secondary: str
+
+    @field_validator("primary", "secondary")
+    @classmethod
+    def _s3(cls, v: str) -> str:
+        problems = [v2.message for v2 in constraints.check(constraints.BUCKET, "bucket", {"bucket": v})]
+        if problems:
+            raise ValueError(f"{v!r} is not a valid S3 bucket name: {problems[0]} (S3 naming rules)")
+        return v
+
+    @model_validator(mode="after")
+    def _distinct(self) -> BucketNames:
+        if self.primary == self.secondary:
+            raise ValueError("the two halves need different bucket names (S3 names are global)")
+        return self
+
+
 class Bucket(_Model):
     """A bucket pair: one bucket per region, replicated primary -> secondary (and back, optionally)."""
 
     name: ResourceName
+    """Logical name; the buckets are `<pair>-<name>-<region>` (shortened to 63 characters) unless `bucketNames`."""
+    bucket_names: BucketNames | None = None
+    """Explicit names of the two buckets, e.g. with an account-unique suffix, when the derived ones are taken."""
     replication_time_control: bool = True
     """S3 RTC: 99.99% of objects within 15 minutes, with replication metrics. Needed for an RPO <= 15 min."""
     reverse_replication: bool = True
@@ -481,7 +523,8 @@ class SharedDeclaration(_Model):
     """Everything both halves share: the content of `pair.yaml`."""
 
     name: ResourceName
-    """Short prefix for every physical name (lowercase, 3-32 characters)."""
+    """Short prefix for every physical name (lowercase, 3-32 characters). Names longer than a service allows are
+    shortened with a hash (components/naming.py)."""
     strategy: Strategy = Strategy.WARM_STANDBY
     objectives: Objectives = Field(default_factory=Objectives)
     dns: Dns
@@ -498,6 +541,15 @@ class SharedDeclaration(_Model):
     """Read path through CloudFront origin failover over one bucket pair (docs/signals-and-cdn.md)."""
     tags: dict[str, str] = Field(default_factory=dict)
 
+    @field_validator("name")
+    @classmethod
+    def _bucket_prefix(cls, v: str) -> str:
+        # The pair name starts every bucket name: S3 reserves these prefixes (components/constraints.py).
+        for prefix in ("xn--", "sthree-", "amzn-s3-demo-"):
+            if v.startswith(prefix):
+                raise ValueError(f"{v!r} starts with {prefix!r}, which S3 reserves for bucket names; rename the pair")
+        return v
+
     @model_validator(mode="after")
     def _unique_names(self) -> SharedDeclaration:
         for kind, items in (("buckets", self.buckets), ("tables", self.tables)):
@@ -506,6 +558,9 @@ class SharedDeclaration(_Model):
                 raise ValueError(f"two {kind} share a name; names must be unique")
         if self.app_state and self.app_state.table in {t.name for t in self.tables}:
             raise ValueError("appState.table must not reuse a name from tables")
+        explicit = [n for b in self.buckets if b.bucket_names for n in b.bucket_names.model_dump().values()]
+        if len(set(explicit)) != len(explicit):
+            raise ValueError("two buckets share an explicit bucketNames entry; S3 names are global and unique")
         return self
 
 
@@ -614,11 +669,21 @@ class Pair(BaseModel):
         """The half of `role`."""
         return self.primary if role is Role.PRIMARY else self.secondary
 
-    def physical_name(self, suffix: str, role: Role | None = None) -> str:
-        """Deterministic physical name `<pair>-<suffix>[-<region>]`: both stacks can compute the peer's names."""
-        if role is None:
-            return f"{self.shared.name}-{suffix}"
-        return f"{self.shared.name}-{suffix}-{self.half(role).region}"
+    def physical_name(self, suffix: str, role: Role | None = None, *, limit: int = naming.DEFAULT_LIMIT) -> str:
+        """Deterministic physical name `<pair>-<suffix>[-<region>]`: both stacks can compute the peer's names.
+
+        At most `limit` characters (63 by default, the strictest limit of the names derived this way): a longer
+        name keeps its region and gets a short hash (components/naming.py).
+        """
+        region = self.half(role).region if role is not None else None
+        return naming.physical_name(self.shared.name, suffix, region, limit=limit)
+
+    def bucket_name(self, bucket: Bucket | str, role: Role) -> str:
+        """The S3 name of a declared bucket pair's bucket in `role`'s region: explicit `bucketNames` or derived."""
+        decl = bucket if isinstance(bucket, Bucket) else next(b for b in self.shared.buckets if b.name == bucket)
+        if decl.bucket_names is not None:
+            return decl.bucket_names.primary if role is Role.PRIMARY else decl.bucket_names.secondary
+        return self.physical_name(decl.name, role)
 
     def numbers_per_country(self, role: Role) -> dict[str, int]:
         """Numbers the region of `role` declares per country, pending and active (simulators excluded).
@@ -818,6 +883,28 @@ def check_sms_numbers(pair: Pair, stack_key: dict[Role, str]) -> None:
             )
 
 
+def check_delivery_delay(s: SharedDeclaration, decl_name: str = DEFAULT_DECLARATION_FILE) -> None:
+    """The delivery-delay alarm watches a set's CloudWatch metric: the set must exist and publish DELIVERY_DELAY."""
+    if s.signals is None or s.email is None or not s.signals.email.enabled:
+        return
+    wanted = s.signals.email.delivery_delay_configuration_set
+    sets = {c.name: c for c in s.email.configuration_sets}
+    if wanted is None:
+        return  # the alarm then watches the first declared set, if any (components/signals.py)
+    if wanted not in sets:
+        raise DeclarationError(
+            f"{decl_name} signals.email.deliveryDelayConfigurationSet",
+            f"{wanted!r} is not one of email.configurationSets ({', '.join(sets) or 'none declared'}); "
+            "name a declared set",
+        )
+    if "DELIVERY_DELAY" not in sets[wanted].events:
+        raise DeclarationError(
+            f"{decl_name} signals.email.deliveryDelayConfigurationSet",
+            f"{wanted!r} does not publish DELIVERY_DELAY events, so the alarm would never see data; add it to "
+            "that set's events",
+        )
+
+
 def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None:
     """Cross-field rules that need both halves; raises `DeclarationError`."""
     s = pair.shared
@@ -892,6 +979,7 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
                 "needs a configuration set publishing BOUNCE and COMPLAINT events (email.configurationSets)",
             )
     check_cdn(s, decl_name)
+    check_delivery_delay(s, decl_name)
     rto = budgets.worst_case_rto(s.routing)
     if rto.seconds > s.objectives.rto_seconds:
         raise DeclarationError(

@@ -7,6 +7,12 @@ stack creates its own and owns only DNS records that no other stack writes:
   SES wants its own region's feedback host in it; per-region names keep each stack independent. SPF and DMARC
   stay aligned (relaxed alignment compares organisational domains).
 - DMARC: one `_dmarc` TXT per domain, published by the primary only.
+
+Each configuration set publishes its events twice: to SNS (the event-replication Lambda, people) and to
+CloudWatch with the dimension `ses:configuration-set`. SES publishes per-set metrics (such as DeliveryDelay, which
+components/signals.py alarms on) only through a CloudWatch event destination that declares that dimension
+(https://docs.aws.amazon.com/ses/latest/dg/event-publishing-add-event-destination-cloudwatch.html); an SNS
+destination publishes no metric.
 """
 
 from __future__ import annotations
@@ -17,10 +23,13 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import constraints
 from components.declaration import DkimMode, EventDestinationKind, Pair, Role
 from components.regions import dkim_signing_domain, mail_from_mx
 
 DKIM_RECORDS = 3  # Easy DKIM always publishes three keys.
+CONFIGURATION_SET_DIMENSION = "ses:configuration-set"
+"""SES auto-tag naming the configuration set; as a CloudWatch dimension it splits SES metrics per set."""
 DNS_TTL = 1800
 SPF = "v=spf1 include:amazonses.com ~all"
 
@@ -142,23 +151,8 @@ class EmailIdentities(pulumi.ComponentResource):
                 )
             )  # fmt: skip
 
+        # email.multiRegionEndpoint is refused by validation (Global endpoints need DEED replicas: declaration.py).
         endpoint = None
-        if email.multi_region_endpoint and pair.this_role is Role.PRIMARY:
-            mre = aws.sesv2.MultiRegionEndpoint(
-                f"{name}-endpoint",
-                endpoint_name=pair.physical_name("ses"),
-                region=region,
-                details=aws.sesv2.MultiRegionEndpointDetailsArgs(
-                    routes_details=aws.sesv2.MultiRegionEndpointDetailsRoutesDetailsArgs(region=pair.secondary.region)
-                ),
-                tags=tags,
-                opts=child,
-            )
-            endpoint = {
-                "name": mre.endpoint_name,
-                "endpointId": mre.endpoint_id,
-                "regions": [pair.primary.region, pair.secondary.region],
-            }
 
         self.topic_arns = [topic.arn for _, topic, _ in config_sets]
         self.manifest = pulumi.Output.from_input(
@@ -200,7 +194,7 @@ class EmailIdentities(pulumi.ComponentResource):
             )
             topic = aws.sns.Topic(
                 f"{name}-set-{cs.name}-events",
-                name=pair.physical_name(f"ses-{cs.name}-events"),
+                name=pair.physical_name(f"ses-{cs.name}-events", limit=constraints.SNS_TOPIC_MAX),
                 region=region,
                 tags=tags,
                 opts=child,
@@ -240,5 +234,36 @@ class EmailIdentities(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
+            aws.sesv2.ConfigurationSetEventDestination(
+                f"{name}-set-{cs.name}-metrics",
+                configuration_set_name=config_set.configuration_set_name,
+                event_destination_name="metrics",
+                region=region,
+                event_destination=aws.sesv2.ConfigurationSetEventDestinationEventDestinationArgs(
+                    enabled=True,
+                    matching_event_types=list(cs.events),
+                    cloud_watch_destination=metrics_destination(pair.physical_name(cs.name)),
+                ),
+                opts=child,
+            )
             out.append((config_set, topic, (cs.destination.value, list(cs.events))))
         return out
+
+
+def metrics_destination(
+    configuration_set_name: str,
+) -> aws.sesv2.ConfigurationSetEventDestinationEventDestinationCloudWatchDestinationArgs:
+    """CloudWatch destination publishing SES metrics with the `ses:configuration-set` dimension.
+
+    The value comes from SES's auto-tag (MESSAGE_TAG source); the default value, used when a message carries no
+    such tag, is the set's own name, so every event of this set lands under its name.
+    """
+    return aws.sesv2.ConfigurationSetEventDestinationEventDestinationCloudWatchDestinationArgs(
+        dimension_configurations=[
+            aws.sesv2.ConfigurationSetEventDestinationEventDestinationCloudWatchDestinationDimensionConfigurationArgs(
+                dimension_name=CONFIGURATION_SET_DIMENSION,
+                dimension_value_source="MESSAGE_TAG",
+                default_dimension_value=configuration_set_name,
+            )
+        ]
+    )

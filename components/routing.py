@@ -24,6 +24,7 @@ import pulumi_aws as aws
 
 from components.api import RegionalApi
 from components.declaration import Pair, Role, RoutingMode
+from components.naming import health_check_reference
 from components.peer import Peer
 
 STOP_ALARM_SUFFIX = "stop-failover"
@@ -177,7 +178,7 @@ class FailoverRouting(pulumi.ComponentResource):
             cloudwatch_alarm_region=alarm_region,
             # While the alarm has no data (just created, or the standby region unreachable) keep routing as is.
             insufficient_data_health_status="LastKnownStatus",
-            reference_name=f"{self._pair.shared.name}-stop"[:64],
+            reference_name=health_check_reference(f"{self._pair.shared.name}-stop"),
             # Route 53 copies the alarm's configuration when the check is saved and never re-reads it: any change
             # to the alarm (published by the secondary as configHash) must update the check.
             triggers={"alarmConfigHash": peer.get("routing", "alarm", "configHash")},
@@ -229,7 +230,7 @@ class FailoverRouting(pulumi.ComponentResource):
             resource_path=resource_path,
             request_interval=latency.request_interval_seconds,
             failure_threshold=latency.failure_threshold,
-            reference_name=f"{self._pair.shared.name}-{region}"[:64],
+            reference_name=health_check_reference(self._pair.shared.name, region),
             tags={**self._tags, "Name": f"{self._pair.shared.name} API {region}"},
             opts=self._child,
         )

@@ -20,8 +20,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import constraints
 from components.api import RegionalApi
 from components.declaration import Pair, Role, Strategy
+from components.email import CONFIGURATION_SET_DIMENSION
 from components.signals_model import AlarmWindow, Signals
 
 COMPOSITE_SUFFIX = "region-unhealthy"
@@ -35,12 +37,12 @@ def signals_of(pair: Pair) -> Signals | None:
 
 def composite_alarm_name(pair: Pair, role: Role) -> str:
     """Name of the composite alarm of `role`'s region: what `regionpair status` reads."""
-    return pair.physical_name(COMPOSITE_SUFFIX, role)
+    return pair.physical_name(COMPOSITE_SUFFIX, role, limit=constraints.ALARM_NAME_MAX)
 
 
 def topic_name(pair: Pair, role: Role) -> str:
     """Name of the SNS topic that receives `role`'s region's alarm notifications."""
-    return pair.physical_name(TOPIC_SUFFIX, role)
+    return pair.physical_name(TOPIC_SUFFIX, role, limit=constraints.SNS_TOPIC_MAX)
 
 
 def s3_replication_rule_id(destination: Role) -> str:
@@ -118,8 +120,8 @@ class AlarmSpec:
         return _COMPARISONS[self.comparison]
 
     def name(self, pair: Pair, role: Role) -> str:
-        """Deterministic alarm name in `role`'s region."""
-        return pair.physical_name(self.key, role)
+        """Deterministic alarm name in `role`'s region (CloudWatch allows 255 characters)."""
+        return pair.physical_name(self.key, role, limit=constraints.ALARM_NAME_MAX)
 
     @property
     def description(self) -> str:
@@ -199,12 +201,13 @@ def plan_alarms(pair: Pair, role: Role, api: ApiNames | None = None) -> list[Ala
                 ("complaint", "ComplaintRate", w.complaint_rate_percent, "0.1%"),
             )
         ]  # fmt: skip
-        config_set = w.delivery_delay_configuration_set or next((c.name for c in s.email.configuration_sets), None)
+        delaying = (c.name for c in s.email.configuration_sets if "DELIVERY_DELAY" in c.events)
+        config_set = w.delivery_delay_configuration_set or next(delaying, None)
         if config_set is not None:
             plan.append(
                 AlarmSpec(
                     key="ses-delivery-delay", signal="email", namespace="AWS/SES", metric="DeliveryDelay",
-                    dimensions={"ses:configuration-set": pair.physical_name(config_set)},
+                    dimensions={CONFIGURATION_SET_DIMENSION: pair.physical_name(config_set)},
                     threshold=w.delivery_delays, comparison=">=", window=w, in_composite=False,
                     meaning=f"{w.delivery_delays} or more messages per period are delayed on their way to "
                     "recipients.",
@@ -273,8 +276,8 @@ def plan_alarms(pair: Pair, role: Role, api: ApiNames | None = None) -> list[Ala
             if not (b.replication_time_control and sources_here):
                 continue  # S3 publishes replication metrics only for RTC rules, in the source bucket's region
             dims = {
-                "SourceBucket": pair.physical_name(b.name, role),
-                "DestinationBucket": pair.physical_name(b.name, role.peer),
+                "SourceBucket": pair.bucket_name(b, role),
+                "DestinationBucket": pair.bucket_name(b, role.peer),
                 "RuleId": s3_replication_rule_id(role.peer),
             }
             plan += [

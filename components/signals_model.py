@@ -91,7 +91,7 @@ class EmailSignals(AlarmWindow):
     """`DeliveryDelay` events per period; notify only, never fail over (an ISP outage shows in both regions)."""
     delivery_delay_configuration_set: str | None = None
     """Configuration set whose CloudWatch event destination publishes `DeliveryDelay` with the dimension
-    `ses:configuration-set`; unset: the first of `email.configurationSets`."""
+    `ses:configuration-set`; unset: the first of `email.configurationSets` that publishes DELIVERY_DELAY."""
 
 
 class SmsSignals(AlarmWindow):

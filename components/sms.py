@@ -70,8 +70,10 @@ class SmsOrigination(pulumi.ComponentResource):
                 opt_out_list_name=opt_outs.name,
                 deletion_protection_enabled=sms.deletion_protection,
                 # SDK docstring: waits for ACTIVE unless False; a pending number would time out and be tainted.
-                # Declared active (simulators by default): wait, so the pool is created after it is ACTIVE.
-                wait_for_active=active,
+                # Declared active and not registration-gated (simulators, long codes): wait, so the pool is
+                # created after it is ACTIVE. A gated number declared active already exists (it was requested
+                # pending); should it be requested afresh (a new stack), waiting days would time out: never wait.
+                wait_for_active=active and not req.registration_gated,
                 region=region,
                 # `regionpair sms status` finds the live number by this tag (regionpair/ops/sms_numbers.py).
                 tags={**tags, NUMBER_TAG: f"{pair.shared.name}/{key}"},

@@ -1,4 +1,11 @@
-"""Pulumi `Mocks` that answer registrations with the computed outputs AWS would return.
+"""Pulumi `Mocks` that answer registrations with the computed outputs AWS would return, and refuse what AWS refuses.
+
+Every registration is checked against `components/constraints.py` (name lengths and patterns, enums, required
+combinations, the SMS pool rules): a registration that the provider or AWS would refuse raises
+`ConstraintViolation` from `new_resource`, so the program run fails as `pulumi up` would; `strict=False` records
+everything in `violations` without raising (the test matrix uses it to count). A run models a first `pulumi up`:
+a requested toll-free/10DLC number is PENDING; `active_numbers` names the numbers (resource names) that a later
+`pulumi up` finds ACTIVE in the account, after their registration was approved.
 
 Computed values follow AWS's documented formats (ARNs, DKIM tokens, API Gateway regional domain names and
 their hosted zone ids, CloudFront's zone id) and are deterministic, so assertions can name them. In preview
@@ -11,6 +18,8 @@ import hashlib
 from typing import Any
 
 from pulumi.runtime import mocks as pmocks
+
+from components import constraints
 
 ACCOUNT_ID = "123456789012"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
@@ -53,6 +62,14 @@ def _service_of(token: str) -> str:
     }.get(module, module)
 
 
+class ConstraintViolation(Exception):
+    """A registration the provider or AWS would refuse (one line per violated rule, with its source)."""
+
+    def __init__(self, violations: list[constraints.Violation]) -> None:
+        super().__init__("; ".join(str(v) for v in violations))
+        self.violations = violations
+
+
 class CloudMocks(pmocks.Mocks):
     """Answers every registration with inputs plus realistic computed outputs; serves StackReferences."""
 
@@ -62,11 +79,29 @@ class CloudMocks(pmocks.Mocks):
         *,
         preview: bool = False,
         default_region: str = "us-east-1",
+        strict: bool = True,
+        active_numbers: frozenset[str] | set[str] = frozenset(),
     ) -> None:
         self.peer_outputs = peer_outputs or {}
         self.preview = preview
         self.default_region = default_region
+        self.strict = strict
         self.registered: list[pmocks.MockResourceArgs] = []
+        self.violations: list[constraints.Violation] = []
+        """Every violation seen (raised or, with strict=False, only recorded)."""
+        self.active_numbers = frozenset(active_numbers)
+        self.sms_numbers: dict[str, dict[str, Any]] = {}
+        """Numbers requested in this run by ARN: status, country, message type (for the pool rules)."""
+
+    def _enforce(self, typ: str, name: str, inputs: dict[str, Any]) -> None:
+        found = constraints.check(typ, name, inputs)
+        if typ == constraints.POOL:
+            found += constraints.check_pool(name, inputs, self.sms_numbers)
+        if not found:
+            return
+        self.violations += found
+        if self.strict:
+            raise ConstraintViolation(found)
 
     # ------------------------------------------------------------------------------------------ invokes
     def call(self, args: pmocks.MockCallArgs) -> Any:
@@ -90,6 +125,8 @@ class CloudMocks(pmocks.Mocks):
             short = name.rsplit("/", 1)[-1]
             outputs = self.peer_outputs.get(name, self.peer_outputs.get(short, {}))
             return name, {"name": name, "outputs": outputs, "secretOutputNames": []}
+        if args.custom:
+            self._enforce(args.typ, args.name, inputs)
         if self.preview or not args.custom:
             return (None if self.preview else f"{args.name}-component"), inputs
         computed = self._computed(args.typ, args.name, inputs)
@@ -190,7 +227,15 @@ class CloudMocks(pmocks.Mocks):
             out.update(
                 arn=f"arn:aws:sms-voice:{region}:{ACCOUNT_ID}:phone-number/{pid}",
                 phoneNumber=f"+1888{digits}", monthlyLeasingPrice="2.00", __id=pid,
+                # A later `pulumi up`: numbers the account already holds ACTIVE (registration approved) are named
+                # in `active_numbers`; a fresh request of a gated number is PENDING for days.
+                status="ACTIVE" if name in self.active_numbers else constraints.number_status(inputs),
             )  # fmt: skip
+            self.sms_numbers[out["arn"]] = {
+                "status": out["status"],
+                "isoCountryCode": inputs.get("isoCountryCode"),
+                "messageType": inputs.get("messageType"),
+            }
         elif typ == "aws:pinpoint/smsvoicev2Pool:Smsvoicev2Pool":
             pid = f"pool-{_hex(name, region)}"
             out.update(arn=f"arn:aws:sms-voice:{region}:{ACCOUNT_ID}:pool/{pid}", __id=pid)

@@ -13,7 +13,8 @@ import pytest
 
 from components.declaration import DeclarationError, Role, load_pair
 from components.sms import NUMBER_TAG
-from regionpair.simulate import simulate_pair, stack_config
+from regionpair.mockcloud import CloudMocks
+from regionpair.simulate import simulate_pair, simulate_stack, stack_config
 
 NUMBER = "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber"
 POOL = "aws:pinpoint/smsvoicev2Pool:Smsvoicev2Pool"
@@ -62,8 +63,11 @@ def test_manifest_keeps_the_contract_the_policy_pack_reads(pair_run):
 
 def test_flipping_status_to_active_pools_the_number(pair_copy):
     _both(pair_copy, lambda d: _requested(d)[0].update({"status": "active"}))
-    run = simulate_pair(pair_copy.path)
-    for stack in run:
+    # The second `pulumi up`: the account now holds the number ACTIVE (the mocks refuse a pool of a PENDING one).
+    active = {"notify-sms-us-toll-free-0"}
+    secondary = simulate_stack("secondary", config_dir=pair_copy.path, mocks=CloudMocks(active_numbers=active))
+    peer = CloudMocks(peer_outputs={"secondary": secondary.outputs}, active_numbers=active)
+    for stack in (secondary, simulate_stack("primary", config_dir=pair_copy.path, mocks=peer)):
         number = stack.one(NUMBER)
         pool = stack.one(POOL)
         assert number.outputs["arn"] in pool.inputs["originationIdentities"], pool.urn

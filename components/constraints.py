@@ -1,0 +1,562 @@
+"""What AWS and pulumi-aws 7.51.1 refuse, for the resource types this program registers: one table, with sources.
+
+Each row names a type token, an input property (camelCase, as the engine sees it; `a.b[].c` walks lists), a
+rule and where the rule comes from (the Terraform AWS provider validator pulumi-aws wraps, an SDK docstring of
+the installed pulumi_aws, a botocore service model, or an AWS documentation page). The mock cloud
+(`regionpair/mockcloud.py`) checks every registration against this table and refuses it, so a program test
+fails where `pulumi up` would; `components/naming.py` takes its name limits from here, so the names we build
+and the limits we check cannot disagree. docs/constraints.md lists the table.
+
+A rule reads only values the program gives: unknowns (preview) and absent optional properties are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+"""The engine's wire sentinel for an unknown string (pulumi/runtime/rpc.py UNKNOWN)."""
+
+# ----------------------------------------------------------------------------------------------- sources
+BOTO = "botocore {svc} service-2.json shape {shape}"
+SDK = "pulumi_aws 7.51.1 SDK docstring {path}"
+TF = "terraform-provider-aws {path}"
+S3_NAMING = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html"
+LAMBDA_NAME = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html#lambda-CreateFunction-request-FunctionName"
+SES_SET_NAME = "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateConfigurationSet.html"
+SES_CW_DEST = "https://docs.aws.amazon.com/ses/latest/dg/event-publishing-add-event-destination-cloudwatch.html"
+SMS_WAIT = SDK.format(path="pinpoint/smsvoicev2_phone_number.py wait_for_active")
+SMS_POOL = TF.format(path="internal/service/pinpointsmsvoicev2/pool.go (origination identities must be ACTIVE, "
+                     "same country and message type as the pool)")  # fmt: skip
+APIGW_STAGE = "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html"
+
+# Tokens (pulumi-aws v7).
+BUCKET = "aws:s3/bucket:Bucket"
+REPLICATION = "aws:s3/bucketReplicationConfig:BucketReplicationConfig"
+VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+FUNCTION = "aws:lambda/function:Function"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
+COMPOSITE = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
+HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
+RECORD = "aws:route53/record:Record"
+CONFIG_SET = "aws:sesv2/configurationSet:ConfigurationSet"
+EVENT_DEST = "aws:sesv2/configurationSetEventDestination:ConfigurationSetEventDestination"
+IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
+MAIL_FROM = "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes"
+MRE = "aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint"
+TOPIC = "aws:sns/topic:Topic"
+SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription"
+TABLE = "aws:dynamodb/table:Table"
+REST_API = "aws:apigateway/restApi:RestApi"
+STAGE = "aws:apigateway/stage:Stage"
+INTEGRATION = "aws:apigateway/integration:Integration"
+DOMAIN = "aws:apigateway/domainName:DomainName"
+OAC = "aws:cloudfront/originAccessControl:OriginAccessControl"
+DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
+CACHE_POLICY = "aws:cloudfront/cachePolicy:CachePolicy"
+OPT_OUT_LIST = "aws:pinpoint/smsvoicev2OptOutList:Smsvoicev2OptOutList"
+PHONE_NUMBER = "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber"
+POOL = "aws:pinpoint/smsvoicev2Pool:Smsvoicev2Pool"
+SENDER_ID = "aws:pinpoint/smsvoicev2SenderId:Smsvoicev2SenderId"
+
+
+# ------------------------------------------------------------------------------------------------- rules
+@dataclass(frozen=True)
+class Rule:
+    """One constraint: `check(value)` returns None when the value is accepted, else why it is refused."""
+
+    token: str
+    prop: str
+    """Input path; `""` for a rule over the whole inputs (a required combination)."""
+    what: str
+    """The rule in words, as docs/constraints.md shows it."""
+    source: str
+    check: Callable[[Any], str | None]
+
+    @property
+    def id(self) -> str:
+        """Stable identifier: `<resource>.<prop>:<what>` (waivers and reports use it)."""
+        return f"{self.token.rsplit(':', 1)[-1]}.{self.prop or '*'}:{self.what}"
+
+
+def length(lo: int, hi: int) -> Callable[[Any], str | None]:
+    """Length between lo and hi characters."""
+    return lambda v: None if lo <= len(str(v)) <= hi else f"is {len(str(v))} characters; allowed {lo}-{hi}"
+
+
+def pattern(regex: str) -> Callable[[Any], str | None]:
+    """Full match of a regular expression."""
+    rx = re.compile(regex)
+    return lambda v: None if rx.fullmatch(str(v)) else f"does not match {regex}"
+
+
+def one_of(*values: Any) -> Callable[[Any], str | None]:
+    """One of an enumeration (compared as strings; engine numbers arrive as floats)."""
+    allowed = {_s(v) for v in values}
+    return lambda v: None if _s(v) in allowed else f"is not one of {', '.join(sorted(allowed))}"
+
+
+def int_range(lo: int, hi: int) -> Callable[[Any], str | None]:
+    """An integer between lo and hi."""
+    return lambda v: None if float(v).is_integer() and lo <= float(v) <= hi else f"is not an integer in {lo}-{hi}"
+
+
+def _s(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return str(v)
+
+
+def _bucket_name(v: Any) -> str | None:
+    name = str(v)
+    if re.fullmatch(r"(\d{1,3}\.){3}\d{1,3}", name):
+        return "is formatted as an IP address"
+    if ".." in name:
+        return "has two adjacent periods"
+    for prefix in ("xn--", "sthree-", "amzn-s3-demo-"):
+        if name.startswith(prefix):
+            return f"starts with the reserved prefix {prefix}"
+    for suffix in ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"):
+        if name.endswith(suffix):
+            return f"ends with the reserved suffix {suffix}"
+    return None
+
+
+def _alarm_period(v: Any) -> str | None:
+    p = float(v)
+    return None if p in (10, 20, 30) or (p >= 60 and p % 60 == 0) else "is not 10, 20, 30 or a multiple of 60"
+
+
+def _extended_statistic(v: Any) -> str | None:
+    return None if re.fullmatch(r"p(\d{1,2}(\.\d{1,2})?|100)", str(v)) else "is not a percentile such as p99"
+
+
+def _alarm_metric(inputs: dict[str, Any]) -> str | None:
+    queries, metric = inputs.get("metricQueries"), inputs.get("metricName")
+    if bool(queries) == bool(metric):
+        return "needs exactly one of metricName or metricQueries"
+    if metric and bool(inputs.get("statistic")) == bool(inputs.get("extendedStatistic")):
+        return "needs exactly one of statistic or extendedStatistic with metricName"
+    if queries and sum(1 for q in queries if q.get("returnData")) != 1:
+        return "metricQueries must return exactly one series (returnData: true on one query)"
+    periods, to_alarm = inputs.get("evaluationPeriods"), inputs.get("datapointsToAlarm")
+    if periods is not None and to_alarm is not None and float(to_alarm) > float(periods):
+        return f"datapointsToAlarm {to_alarm} exceeds evaluationPeriods {periods}"
+    return None
+
+
+def _health_check(inputs: dict[str, Any]) -> str | None:
+    if inputs.get("type") == "CLOUDWATCH_METRIC":
+        if not (inputs.get("cloudwatchAlarmName") and inputs.get("cloudwatchAlarmRegion")):
+            return "a CLOUDWATCH_METRIC check needs cloudwatchAlarmName and cloudwatchAlarmRegion"
+    elif inputs.get("type") in ("HTTP", "HTTPS") and not (inputs.get("fqdn") or inputs.get("ipAddress")):
+        return "an endpoint check needs fqdn or ipAddress"
+    return None
+
+
+def _record(inputs: dict[str, Any]) -> str | None:
+    if inputs.get("aliases") and (inputs.get("ttl") is not None or inputs.get("records")):
+        return "an alias record takes no ttl or records"
+    if not inputs.get("aliases") and not inputs.get("records"):
+        return "needs records or an alias"
+    policies = ("failoverRoutingPolicies", "latencyRoutingPolicies", "weightedRoutingPolicies")
+    routed = any(inputs.get(k) for k in policies)
+    if routed and not inputs.get("setIdentifier"):
+        return "a routing policy needs setIdentifier"
+    return None
+
+
+def _one_destination(inputs: dict[str, Any]) -> str | None:
+    dest = inputs.get("eventDestination") or {}
+    kinds = [k for k in ("cloudWatchDestination", "snsDestination", "kinesisFirehoseDestination",
+                         "eventBridgeDestination", "pinpointDestination") if dest.get(k)]  # fmt: skip
+    return None if len(kinds) == 1 else f"an event destination has exactly one target, not {kinds or 'none'}"
+
+
+def _table(inputs: dict[str, Any]) -> str | None:
+    names = {a.get("name") for a in inputs.get("attributes") or []}
+    for key in ("hashKey", "rangeKey"):
+        if inputs.get(key) and inputs[key] not in names:
+            return f"{key} {inputs[key]!r} is not declared in attributes"
+    streams = inputs.get("streamEnabled") and inputs.get("streamViewType") == "NEW_AND_OLD_IMAGES"
+    if inputs.get("replicas") and not streams:
+        return "a global table (replicas) needs streamEnabled with NEW_AND_OLD_IMAGES"
+    return None
+
+
+def _replication(inputs: dict[str, Any]) -> str | None:
+    for rule in inputs.get("rules") or []:
+        dest = rule.get("destination") or {}
+        rtc = (dest.get("replicationTime") or {}).get("status") == "Enabled"
+        metrics = (dest.get("metrics") or {}).get("status") == "Enabled"
+        if rtc and not metrics:
+            return f"rule {rule.get('id')}: Replication Time Control needs replication metrics enabled"
+        if rule.get("filter") is not None and rule.get("deleteMarkerReplication") is None:
+            return f"rule {rule.get('id')}: a V2 rule (filter) needs deleteMarkerReplication"
+    return None
+
+
+def _phone_number_wait(inputs: dict[str, Any]) -> str | None:
+    gated = inputs.get("numberType") in ("TOLL_FREE", "TEN_DLC") or inputs.get("registrationId")
+    if gated and inputs.get("waitForActive") is not False:
+        return (
+            f"a {inputs.get('numberType')} number (or one with registrationId) stays PENDING while its registration "
+            "is reviewed: with waitForActive unset the create times out after 30 min and the number is tainted; "
+            "set waitForActive: false"
+        )
+    return None
+
+
+def _sender_id(v: Any) -> str | None:
+    s = str(v)
+    if not re.fullmatch(r"[A-Z0-9-]{3,11}", s):
+        return "must be 3-11 characters: upper case letters, digits and dashes"
+    if s.isdigit():
+        return "cannot be numeric only"
+    if s.startswith("-") or s.endswith("-"):
+        return "cannot start or end with a dash"
+    return None
+
+
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+                      3288, 3653, 0)  # fmt: skip
+SES_EVENTS = ("SEND", "REJECT", "BOUNCE", "COMPLAINT", "DELIVERY", "OPEN", "CLICK", "RENDERING_FAILURE",
+              "DELIVERY_DELAY", "SUBSCRIPTION")  # fmt: skip
+CLOUDWATCH_REGIONS = (
+    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "ca-west-1", "eu-central-1", "eu-central-2",
+    "eu-west-1", "eu-west-2", "eu-west-3", "eu-north-1", "eu-south-1", "eu-south-2", "ap-east-1", "ap-east-2",
+    "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4",
+    "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3",
+    "me-south-1", "me-central-1", "il-central-1", "af-south-1", "sa-east-1", "mx-central-1",
+)  # fmt: skip
+
+# Name limits, shared with components/naming.py (which builds names that fit them).
+S3_BUCKET_MAX = 63
+IAM_ROLE_MAX = 64
+LAMBDA_NAME_MAX = 64
+ALARM_NAME_MAX = 255
+REFERENCE_NAME_MAX = 27
+SES_SET_MAX = 64
+SNS_TOPIC_MAX = 256
+DYNAMODB_TABLE_MAX = 255
+OAC_NAME_MAX = 64
+MRE_NAME_MAX = 64
+OPT_OUT_LIST_MAX = 64
+LOG_GROUP_MAX = 512
+
+_B = BOTO.format
+_T = TF.format
+# fmt: off
+RULES: tuple[Rule, ...] = (
+    # S3
+    Rule(BUCKET, "bucket", "length 3-63", SDK.format(path="s3/bucket.py bucket") + "; " + S3_NAMING,
+         length(3, S3_BUCKET_MAX)),
+    Rule(BUCKET, "bucket", "lower case, digits, dots, dashes; letter/digit at both ends", S3_NAMING,
+         pattern(r"[a-z0-9][a-z0-9.-]*[a-z0-9]")),
+    Rule(BUCKET, "bucket", "no IP form, no '..', no reserved prefix/suffix", S3_NAMING, _bucket_name),
+    Rule(VERSIONING, "versioningConfiguration.status", "enum", _B(svc="s3", shape="BucketVersioningStatus"),
+         one_of("Enabled", "Suspended", "Disabled")),
+    Rule(SSE, "rules[].applyServerSideEncryptionByDefault.sseAlgorithm", "enum",
+         _B(svc="s3", shape="ServerSideEncryption"), one_of("AES256", "aws:kms", "aws:kms:dsse")),
+    Rule(REPLICATION, "rules[].id", "length 1-255", _B(svc="s3", shape="ID (ReplicationRule)"), length(1, 255)),
+    Rule(REPLICATION, "rules[].status", "enum", _B(svc="s3", shape="ReplicationRuleStatus"),
+         one_of("Enabled", "Disabled")),
+    Rule(REPLICATION, "rules[].destination.storageClass", "enum", _B(svc="s3", shape="StorageClass"),
+         one_of("STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
+                "DEEP_ARCHIVE", "GLACIER_IR")),
+    Rule(REPLICATION, "rules[].destination.replicationTime.time.minutes", "RTC is 15 minutes",
+         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-time-control.html", one_of(15)),
+    Rule(REPLICATION, "rules[].destination.metrics.eventThreshold.minutes", "15 minutes",
+         "https://docs.aws.amazon.com/AmazonS3/latest/API/API_ReplicationTimeValue.html", one_of(15)),
+    Rule(REPLICATION, "", "RTC needs metrics; V2 rules need deleteMarkerReplication",
+         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-add-config.html", _replication),
+    # IAM
+    Rule(ROLE, "name", "length 1-64", _B(svc="iam", shape="roleNameType"), length(1, IAM_ROLE_MAX)),
+    Rule(ROLE, "name", "[\\w+=,.@-]", _B(svc="iam", shape="roleNameType"), pattern(r"[\w+=,.@-]+")),
+    Rule(ROLE, "description", "length 0-1000", _B(svc="iam", shape="roleDescriptionType"), length(0, 1000)),
+    Rule(ROLE_POLICY, "name", "length 1-128", _B(svc="iam", shape="policyNameType"), length(1, 128)),
+    # Lambda
+    Rule(FUNCTION, "name", "length 1-64", LAMBDA_NAME, length(1, LAMBDA_NAME_MAX)),
+    Rule(FUNCTION, "name", "[a-zA-Z0-9-_]", _B(svc="lambda", shape="FunctionName"), pattern(r"[a-zA-Z0-9_-]+")),
+    Rule(FUNCTION, "description", "length 0-256", _B(svc="lambda", shape="Description"), length(0, 256)),
+    Rule(FUNCTION, "memorySize", "128-10240 MB", "https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html",
+         int_range(128, 10_240)),
+    Rule(FUNCTION, "timeout", "1-900 s", "https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html",
+         int_range(1, 900)),
+    Rule(FUNCTION, "runtime", "enum (python)", _B(svc="lambda", shape="Runtime"),
+         one_of("python3.10", "python3.11", "python3.12", "python3.13", "python3.14")),
+    Rule(FUNCTION, "loggingConfig.logFormat", "enum", _B(svc="lambda", shape="LogFormat"), one_of("JSON", "Text")),
+    # CloudWatch Logs
+    Rule(LOG_GROUP, "name", "length 1-512", _B(svc="logs", shape="LogGroupName"), length(1, LOG_GROUP_MAX)),
+    Rule(LOG_GROUP, "name", "[.-_/#A-Za-z0-9]", _B(svc="logs", shape="LogGroupName"), pattern(r"[.\-_/#A-Za-z0-9]+")),
+    Rule(LOG_GROUP, "retentionInDays", "enum", _B(svc="logs", shape="Days"), one_of(*LOG_RETENTION_DAYS)),
+    # CloudWatch alarms
+    Rule(ALARM, "name", "length 1-255", _B(svc="cloudwatch", shape="AlarmName"), length(1, ALARM_NAME_MAX)),
+    Rule(ALARM, "alarmDescription", "length 0-1024", _B(svc="cloudwatch", shape="AlarmDescription"),
+         length(0, 1024)),
+    Rule(ALARM, "comparisonOperator", "enum", _B(svc="cloudwatch", shape="ComparisonOperator"),
+         one_of("GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold",
+                "LessThanOrEqualToThreshold", "LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold",
+                "GreaterThanUpperThreshold")),
+    Rule(ALARM, "statistic", "enum", _B(svc="cloudwatch", shape="Statistic"),
+         one_of("SampleCount", "Average", "Sum", "Minimum", "Maximum")),
+    Rule(ALARM, "extendedStatistic", "percentile", SDK.format(path="cloudwatch/metric_alarm.py extended_statistic"),
+         _extended_statistic),
+    Rule(ALARM, "treatMissingData", "enum", _T(path="internal/service/cloudwatch/metric_alarm.go treat_missing_data"),
+         one_of("missing", "ignore", "breaching", "notBreaching")),
+    Rule(ALARM, "period", "10, 20, 30 or a multiple of 60", SDK.format(path="cloudwatch/metric_alarm.py period"),
+         _alarm_period),
+    Rule(ALARM, "evaluationPeriods", ">= 1", _B(svc="cloudwatch", shape="EvaluationPeriods"), int_range(1, 10_000)),
+    Rule(ALARM, "namespace", "length 1-255, not starting with ':'", _B(svc="cloudwatch", shape="Namespace"),
+         pattern(r"[^:].{0,254}")),
+    Rule(ALARM, "metricQueries[].id", "lower-case first letter, [a-zA-Z0-9_]",
+         "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataQuery.html",
+         pattern(r"[a-z][a-zA-Z0-9_]{0,254}")),
+    Rule(ALARM, "metricQueries[].metric.period", "10, 20, 30 or a multiple of 60",
+         SDK.format(path="cloudwatch/metric_alarm.py metric_query.metric.period"), _alarm_period),
+    Rule(ALARM, "", "one metric source; M <= N", SDK.format(path="cloudwatch/metric_alarm.py metric_queries"),
+         _alarm_metric),
+    Rule(COMPOSITE, "alarmName", "length 1-255", _B(svc="cloudwatch", shape="AlarmName"), length(1, ALARM_NAME_MAX)),
+    Rule(COMPOSITE, "alarmRule", "length 1-10240", _B(svc="cloudwatch", shape="AlarmRule"), length(1, 10_240)),
+    Rule(COMPOSITE, "alarmDescription", "length 0-1024", _B(svc="cloudwatch", shape="AlarmDescription"),
+         length(0, 1024)),
+    # Route 53
+    Rule(HEALTH_CHECK, "referenceName", "length 0-27",
+         _T(path="internal/service/route53/health_check.go reference_name (64 - 26 unique id - 11)"),
+         length(0, REFERENCE_NAME_MAX)),
+    Rule(HEALTH_CHECK, "type", "enum", _B(svc="route53", shape="HealthCheckType"),
+         one_of("HTTP", "HTTPS", "HTTP_STR_MATCH", "HTTPS_STR_MATCH", "TCP", "CALCULATED", "CLOUDWATCH_METRIC",
+                "RECOVERY_CONTROL")),
+    Rule(HEALTH_CHECK, "insufficientDataHealthStatus", "enum", _B(svc="route53", shape="InsufficientDataHealthStatus"),
+         one_of("Healthy", "Unhealthy", "LastKnownStatus")),
+    Rule(HEALTH_CHECK, "cloudwatchAlarmRegion", "enum", _B(svc="route53", shape="CloudWatchRegion"),
+         one_of(*CLOUDWATCH_REGIONS)),
+    Rule(HEALTH_CHECK, "requestInterval", "10 or 30", _T(path="internal/service/route53/health_check.go"),
+         one_of(10, 30)),
+    Rule(HEALTH_CHECK, "failureThreshold", "1-10", _T(path="internal/service/route53/health_check.go"),
+         int_range(1, 10)),
+    Rule(HEALTH_CHECK, "fqdn", "length 0-255", _T(path="internal/service/route53/health_check.go"), length(0, 255)),
+    Rule(HEALTH_CHECK, "resourcePath", "length 0-255", _T(path="internal/service/route53/health_check.go"),
+         length(0, 255)),
+    Rule(HEALTH_CHECK, "", "alarm or endpoint per type", _B(svc="route53", shape="HealthCheckConfig"), _health_check),
+    Rule(RECORD, "type", "enum", _B(svc="route53", shape="RRType"),
+         one_of("SOA", "A", "TXT", "NS", "CNAME", "MX", "NAPTR", "PTR", "SRV", "SPF", "AAAA", "CAA", "DS")),
+    Rule(RECORD, "setIdentifier", "length 1-128", _B(svc="route53", shape="ResourceRecordSetIdentifier"),
+         length(1, 128)),
+    Rule(RECORD, "", "alias xor records; routing needs setIdentifier", SDK.format(path="route53/record.py"), _record),
+    # SES
+    Rule(CONFIG_SET, "configurationSetName", "length 1-64, [A-Za-z0-9_-]", SES_SET_NAME,
+         pattern(r"[A-Za-z0-9_-]{1,64}")),
+    Rule(EVENT_DEST, "eventDestinationName", "length 1-64, [A-Za-z0-9_-]",
+         "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateConfigurationSetEventDestination.html",
+         pattern(r"[A-Za-z0-9_-]{1,64}")),
+    Rule(EVENT_DEST, "eventDestination.matchingEventTypes[]", "enum", _B(svc="sesv2", shape="EventType"),
+         one_of(*SES_EVENTS)),
+    # Auto-tag names (ses:configuration-set, ses:from-domain, ...) are accepted as dimension names besides the
+    # letters/digits/_/- of the API reference: the SES guide lists them as dimensions (SES_CW_DEST).
+    Rule(EVENT_DEST, "eventDestination.cloudWatchDestination.dimensionConfigurations[].dimensionName",
+         "[A-Za-z0-9_-] up to 255, or an ses: auto-tag", _B(svc="sesv2", shape="DimensionName") + "; " + SES_CW_DEST,
+         pattern(r"ses:[a-z-]+|[A-Za-z0-9_-]{1,255}")),
+    Rule(EVENT_DEST, "eventDestination.cloudWatchDestination.dimensionConfigurations[].defaultDimensionValue",
+         "[A-Za-z0-9_-] up to 255", _B(svc="sesv2", shape="DefaultDimensionValue"), pattern(r"[A-Za-z0-9_-]{1,255}")),
+    Rule(EVENT_DEST, "eventDestination.cloudWatchDestination.dimensionConfigurations[].dimensionValueSource", "enum",
+         _B(svc="sesv2", shape="DimensionValueSource"), one_of("MESSAGE_TAG", "EMAIL_HEADER", "LINK_TAG")),
+    Rule(EVENT_DEST, "", "exactly one destination", _B(svc="sesv2", shape="EventDestinationDefinition"),
+         _one_destination),
+    Rule(IDENTITY, "dkimSigningAttributes.nextSigningKeyLength", "enum", _B(svc="sesv2", shape="DkimSigningKeyLength"),
+         one_of("RSA_1024_BIT", "RSA_2048_BIT")),
+    Rule(MAIL_FROM, "behaviorOnMxFailure", "enum", _B(svc="sesv2", shape="BehaviorOnMxFailure"),
+         one_of("USE_DEFAULT_VALUE", "REJECT_MESSAGE")),
+    Rule(MRE, "endpointName", "length 1-64, [\\w-]", _B(svc="sesv2", shape="EndpointName"),
+         pattern(r"[\w-]{1,64}")),
+    # SNS
+    Rule(TOPIC, "name", "length 1-256, [A-Za-z0-9_-]", _B(svc="sns", shape="CreateTopicInput.Name"),
+         pattern(r"[A-Za-z0-9_-]{1,256}(\.fifo)?")),
+    Rule(SUBSCRIPTION, "protocol", "enum", SDK.format(path="sns/topic_subscription.py protocol"),
+         one_of("http", "https", "email", "email-json", "sms", "sqs", "application", "lambda", "firehose")),
+    # DynamoDB
+    Rule(TABLE, "name", "length 3-255, [a-zA-Z0-9_.-]", _B(svc="dynamodb", shape="TableName"),
+         pattern(r"[a-zA-Z0-9_.-]{3,255}")),
+    Rule(TABLE, "billingMode", "enum", _B(svc="dynamodb", shape="BillingMode"),
+         one_of("PROVISIONED", "PAY_PER_REQUEST")),
+    Rule(TABLE, "streamViewType", "enum", _B(svc="dynamodb", shape="StreamViewType"),
+         one_of("NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY")),
+    Rule(TABLE, "attributes[].type", "enum", _B(svc="dynamodb", shape="ScalarAttributeType"), one_of("S", "N", "B")),
+    Rule(TABLE, "", "keys declared; replicas need NEW_AND_OLD_IMAGES streams",
+         "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_reqs_bestpractices.html",
+         _table),
+    # API Gateway (a REST API's name has no documented length limit: not constrained here)
+    Rule(REST_API, "endpointConfiguration.types", "enum", _B(svc="apigateway", shape="EndpointType"),
+         one_of("REGIONAL", "EDGE", "PRIVATE")),
+    Rule(STAGE, "stageName", "length 1-128, [A-Za-z0-9_-]", APIGW_STAGE, pattern(r"[A-Za-z0-9_-]{1,128}")),
+    Rule(INTEGRATION, "type", "enum", _B(svc="apigateway", shape="IntegrationType"),
+         one_of("HTTP", "AWS", "MOCK", "HTTP_PROXY", "AWS_PROXY")),
+    Rule(DOMAIN, "securityPolicy", "enum", _B(svc="apigateway", shape="SecurityPolicy"),
+         one_of("TLS_1_0", "TLS_1_2")),
+    Rule(DOMAIN, "endpointConfiguration.types", "enum", _B(svc="apigateway", shape="EndpointType"),
+         one_of("REGIONAL", "EDGE", "PRIVATE")),
+    # CloudFront
+    Rule(OAC, "name", "length 1-64", _B(svc="cloudfront", shape="OriginAccessControlConfig.Name"),
+         length(1, OAC_NAME_MAX)),
+    Rule(OAC, "originAccessControlOriginType", "enum", _B(svc="cloudfront", shape="OriginAccessControlOriginTypes"),
+         one_of("s3", "mediastore", "mediapackagev2", "lambda")),
+    Rule(OAC, "signingBehavior", "enum", _B(svc="cloudfront", shape="OriginAccessControlSigningBehaviors"),
+         one_of("never", "always", "no-override")),
+    Rule(OAC, "signingProtocol", "enum", _B(svc="cloudfront", shape="OriginAccessControlSigningProtocols"),
+         one_of("sigv4", "sigv4a")),
+    Rule(CACHE_POLICY, "name", "length 1-128",
+         "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html", length(1, 128)),
+    Rule(DISTRIBUTION, "priceClass", "enum", _B(svc="cloudfront", shape="PriceClass"),
+         one_of("PriceClass_100", "PriceClass_200", "PriceClass_All")),
+    Rule(DISTRIBUTION, "httpVersion", "enum", _B(svc="cloudfront", shape="HttpVersion"),
+         one_of("http1.1", "http2", "http3", "http2and3")),
+    Rule(DISTRIBUTION, "defaultCacheBehavior.viewerProtocolPolicy", "enum",
+         _B(svc="cloudfront", shape="ViewerProtocolPolicy"), one_of("allow-all", "https-only", "redirect-to-https")),
+    Rule(DISTRIBUTION, "orderedCacheBehaviors[].viewerProtocolPolicy", "enum",
+         _B(svc="cloudfront", shape="ViewerProtocolPolicy"), one_of("allow-all", "https-only", "redirect-to-https")),
+    Rule(DISTRIBUTION, "originGroups[].failoverCriteria.statusCodes[]", "failover codes",
+         "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/high_availability_origin_failover.html",
+         one_of(400, 403, 404, 416, 500, 502, 503, 504)),
+    # End User Messaging SMS
+    Rule(OPT_OUT_LIST, "name", "length 1-64, [A-Za-z0-9_-]", _B(svc="pinpoint-sms-voice-v2", shape="OptOutListName"),
+         pattern(r"[A-Za-z0-9_-]{1,64}")),
+    Rule(PHONE_NUMBER, "isoCountryCode", "[A-Z]{2}", _B(svc="pinpoint-sms-voice-v2", shape="IsoCountryCode"),
+         pattern(r"[A-Z]{2}")),
+    Rule(PHONE_NUMBER, "messageType", "enum", _B(svc="pinpoint-sms-voice-v2", shape="MessageType"),
+         one_of("TRANSACTIONAL", "PROMOTIONAL")),
+    Rule(PHONE_NUMBER, "numberType", "enum", _B(svc="pinpoint-sms-voice-v2", shape="RequestableNumberType"),
+         one_of("LONG_CODE", "TOLL_FREE", "TEN_DLC", "SIMULATOR")),
+    Rule(PHONE_NUMBER, "numberCapabilities[]", "enum", _B(svc="pinpoint-sms-voice-v2", shape="NumberCapability"),
+         one_of("SMS", "VOICE", "MMS", "RCS")),
+    Rule(PHONE_NUMBER, "", "registration-gated numbers need waitForActive: false", SMS_WAIT, _phone_number_wait),
+    Rule(POOL, "isoCountryCode", "[A-Z]{2}", _B(svc="pinpoint-sms-voice-v2", shape="IsoCountryCode"),
+         pattern(r"[A-Z]{2}")),
+    Rule(POOL, "messageType", "enum", _B(svc="pinpoint-sms-voice-v2", shape="MessageType"),
+         one_of("TRANSACTIONAL", "PROMOTIONAL")),
+    Rule(POOL, "originationIdentities", "at least one identity", SMS_POOL, lambda v: None if v else "is empty"),
+    Rule(SENDER_ID, "senderId", "3-11 upper case, digits, dashes; not all digits",
+         SDK.format(path="pinpoint/smsvoicev2_sender_id.py sender_id"), _sender_id),
+    Rule(SENDER_ID, "isoCountryCode", "[A-Z]{2}", _B(svc="pinpoint-sms-voice-v2", shape="IsoCountryCode"),
+         pattern(r"[A-Z]{2}")),
+)
+# fmt: on
+"""Every stateless rule. Rules that need what else was registered (a pool's identities) live in the mock."""
+
+POOL_IDENTITIES_ACTIVE = Rule(
+    POOL, "originationIdentities", "identities ACTIVE, same country and message type", SMS_POOL, lambda v: None
+)
+"""Stateful: checked by the mock against the numbers registered before the pool (see `check_pool`)."""
+
+
+# ------------------------------------------------------------------------------------------------ checking
+@dataclass(frozen=True)
+class Violation:
+    """One refused value: what `pulumi up` (provider validation or the AWS API) would stop on."""
+
+    rule: Rule
+    resource: str
+    """The resource's logical name."""
+    value: Any
+    message: str
+
+    def __str__(self) -> str:
+        prop = self.rule.prop or "(inputs)"
+        return (
+            f"{self.rule.token} {self.resource!r} {prop}={_short(self.value)}: {self.message} "
+            f"[{self.rule.what}; source: {self.rule.source}]"
+        )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def values_at(inputs: Any, path: str) -> Iterator[Any]:
+    """Every known value at `path` (`a.b[].c`); absent, None and unknown values yield nothing."""
+    if path == "":
+        yield inputs
+        return
+    head, _, rest = path.partition(".")
+    many = head.endswith("[]")
+    key = head[:-2] if many else head
+    if not isinstance(inputs, dict) or inputs.get(key) is None:
+        return
+    value = inputs[key]
+    items = value if many and isinstance(value, list) else [value]
+    for item in items:
+        if item is None or _unknown(item):
+            continue
+        if rest:
+            yield from values_at(item, rest)
+        else:
+            yield item
+
+
+def _unknown(value: Any) -> bool:
+    """Unknown in preview: the wire sentinel, or the SDK's `Unknown` object the mock monitor deserializes to."""
+    return (isinstance(value, str) and value == UNKNOWN) or type(value).__name__ == "Unknown"
+
+
+def _contains_unknown(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_contains_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_contains_unknown(v) for v in value)
+    return _unknown(value)
+
+
+def rules_for(token: str) -> list[Rule]:
+    """The stateless rules of one type token."""
+    return [r for r in RULES if r.token == token]
+
+
+def check(token: str, name: str, inputs: dict[str, Any]) -> list[Violation]:
+    """Every stateless rule of `token` that `inputs` break."""
+    out = []
+    for rule in rules_for(token):
+        for value in values_at(inputs, rule.prop):
+            try:
+                message = rule.check(value)
+            except (TypeError, ValueError) as exc:
+                # A combination rule may read a value still unknown in preview: judge it when it is known.
+                message = None if _contains_unknown(value) else f"is not the expected type ({exc})"
+            if message:
+                out.append(Violation(rule, name, value if rule.prop else None, message))
+    return out
+
+
+def check_pool(name: str, inputs: dict[str, Any], numbers: dict[str, dict[str, Any]]) -> list[Violation]:
+    """A pool's identities requested in this deployment: ACTIVE, same country and message type as the pool.
+
+    `numbers` maps the ARN of each number registered so far to its `status`, `isoCountryCode`, `messageType`.
+    Identities not in it (declared by ARN, registered by hand) cannot be judged here and are accepted.
+    """
+    out = []
+    for arn in inputs.get("originationIdentities") or []:
+        number = numbers.get(arn)
+        if number is None:
+            continue
+        problems = []
+        if number["status"] != "ACTIVE":
+            problems.append(f"is {number['status']} (registration under review), not ACTIVE")
+        if number["isoCountryCode"] != inputs.get("isoCountryCode"):
+            problems.append(f"is a {number['isoCountryCode']} number in a {inputs.get('isoCountryCode')} pool")
+        if inputs.get("messageType") and number["messageType"] != inputs["messageType"]:
+            problems.append(f"is {number['messageType']} in a {inputs['messageType']} pool")
+        for p in problems:
+            out.append(Violation(POOL_IDENTITIES_ACTIVE, name, arn, p))
+    return out
+
+
+def number_status(inputs: dict[str, Any]) -> str:
+    """The status AWS gives a requested number: registration-gated types stay PENDING (SMS_WAIT)."""
+    gated = inputs.get("numberType") in ("TOLL_FREE", "TEN_DLC") or inputs.get("registrationId")
+    return "PENDING" if gated else "ACTIVE"
