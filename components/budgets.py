@@ -51,7 +51,12 @@ def rto_from(
     failure_threshold: int = 3,
     ttl_seconds: int = ALIAS_TTL_SECONDS,
 ) -> Budget:
-    """Worst-case time from "fail over now" to clients resolving the peer, for a routing mode."""
+    """Worst-case time from "fail over now" to clients resolving the peer, for a routing mode.
+
+    Region switch is budgeted from the plan's steps (`components/region_switch_model.rto_budget`), not here.
+    """
+    if mode == "region-switch":
+        return Budget(None, "a Region switch plan: budgeted from its steps (region_switch_model.rto_budget)")
     if mode == "latency":
         detect = request_interval_seconds * (failure_threshold + 1)
         total = detect + ttl_seconds

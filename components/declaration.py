@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 
 from components import budgets, constraints, naming
+from components.region_switch_settings import RegionSwitchSettings
 from components.regions import ALL_REGIONS, Service, offers
 from components.signals_model import Cdn, Signals
 
@@ -84,6 +85,7 @@ class RoutingMode(StrEnum):
 
     FAILOVER = "failover"  # STOP: PRIMARY/SECONDARY records, health check on an alarm in the standby region.
     LATENCY = "latency"  # active-active: latency records, one endpoint health check per region.
+    REGION_SWITCH = "region-switch"  # an ARC Region switch plan flips the records (docs/region-switch.md).
 
 
 class NumberType(StrEnum):
@@ -508,6 +510,8 @@ class Routing(_Model):
     mode: RoutingMode = RoutingMode.FAILOVER
     stop: StopSettings = Field(default_factory=StopSettings)
     latency: LatencySettings = Field(default_factory=LatencySettings)
+    region_switch: RegionSwitchSettings = Field(default_factory=RegionSwitchSettings)
+    """ARC Region switch plan settings, used when `mode: region-switch`."""
 
 
 class AppStateSettings(_Model):
@@ -980,8 +984,13 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
             )
     check_cdn(s, decl_name)
     check_delivery_delay(s, decl_name)
+    if s.routing.mode is RoutingMode.REGION_SWITCH:
+        # The plan module imports this one; its checks include the plan's RTO budget.
+        from components.region_switch_model import validate_region_switch
+
+        validate_region_switch(pair, decl_name)
     rto = budgets.worst_case_rto(s.routing)
-    if rto.seconds > s.objectives.rto_seconds:
+    if rto.seconds is not None and rto.seconds > s.objectives.rto_seconds:
         raise DeclarationError(
             f"{decl_name} objectives.rtoSeconds",
             f"the declared routing cannot meet {s.objectives.rto_seconds} s: {rto.arithmetic}; "

@@ -25,21 +25,21 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ConfigDict, Field, field_validator
-from pydantic.alias_generators import to_camel
-
 from components import budgets
-from components.declaration import DeclarationError, Pair, Role, Routing, Strategy, _Model
+from components.declaration import DeclarationError, Pair, Role, RoutingMode, Strategy
+from components.region_switch_settings import (
+    ACCOUNT_RE,
+    IAM_ROLE_ARN_RE,
+    PLAN_NAME_RE,
+    RegionSwitchSettings,
+)
 
 # ------------------------------------------------------------------------------------------ AWS constraints
-PLAN_NAME_RE = re.compile(r"^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?$")
 PLAN_ARN_RE = re.compile(
     r"^arn:aws[a-zA-Z-]*:arc-region-switch::[0-9]{12}:plan/([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,30}[a-zA-Z0-9])?):([a-z0-9]{6})$"
 )
-IAM_ROLE_ARN_RE = re.compile(r"^arn:aws[a-zA-Z0-9-]*:iam::[0-9]{12}:role/.+$")
 REGION_RE = re.compile(r"^[a-z]{2}-[a-z-]+-\d+$")
 BUCKET_PATH_RE = re.compile(r"^(?:s3://)?[a-z0-9][a-z0-9-]{1,61}[a-z0-9](?:/[^/ ][^/]*)*/?$")
-ACCOUNT_RE = re.compile(r"^\d{12}$")
 RTO_MINUTES_RANGE = (1, 10_080)
 RECOVERY_APPROACHES = ("activeActive", "activePassive")
 WORKFLOW_ACTIONS = ("activate", "deactivate")  # the API also has postRecovery; the provider's OneOf does not
@@ -183,90 +183,6 @@ def _check_step(step: dict[str, Any], regions: list[str]) -> list[str]:
     return bad
 
 
-# ------------------------------------------------------------------------------------------------ the model
-class _Strict(_Model):
-    """`declaration._Model`'s config (camelCase, extra=forbid, frozen)."""
-
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True, use_enum_values=False
-    )
-
-
-class Approval(_Strict):
-    """A manual approval step before anything changes (ManualApproval execution block)."""
-
-    approver_role_arn: str
-    """IAM role the approvers assume; it needs `arc-region-switch:ApprovePlanExecutionStep` on the plan
-    (https://docs.aws.amazon.com/r53recovery/latest/dg/security_iam_region_switch_manual_approval.html)."""
-    timeout_minutes: int = Field(60, ge=1, le=10_080)
-    """How long the execution waits for an approval (API minimum 1; capped at the plan's RTO ceiling)."""
-
-    @field_validator("approver_role_arn")
-    @classmethod
-    def _role(cls, v: str) -> str:
-        if not IAM_ROLE_ARN_RE.match(v):
-            raise ValueError(f"{v!r} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)")
-        return v
-
-
-class Reports(_Strict):
-    """Where Region switch writes execution reports (one S3 output)."""
-
-    bucket: str
-    """An existing S3 bucket name (no dots: the API's bucketPath pattern refuses them). Prefer a bucket outside
-    both regions of the pair or in the standby: the report is written after the execution."""
-    prefix: str = "region-switch/"
-    bucket_owner: str | None = None
-    """12-digit account id of the bucket's owner; default: the plan's account."""
-
-    @field_validator("bucket")
-    @classmethod
-    def _bucket(cls, v: str) -> str:
-        if not re.match(r"^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", v):
-            raise ValueError(f"{v!r}: write a bucket name of 3-63 lower-case letters, digits and '-' (no dots)")
-        return v
-
-    @field_validator("prefix")
-    @classmethod
-    def _prefix(cls, v: str) -> str:
-        if v.startswith("/") or " " in v or "//" in v:
-            raise ValueError(f"{v!r}: a key prefix without leading '/', spaces or empty segments")
-        return v
-
-    @field_validator("bucket_owner")
-    @classmethod
-    def _owner(cls, v: str | None) -> str | None:
-        if v is not None and not ACCOUNT_RE.match(v):
-            raise ValueError(f"{v!r} is not a 12-digit account id")
-        return v
-
-
-class RegionSwitchSettings(_Strict):
-    """`routing.regionSwitch`: an ARC Region switch plan drives the API's failover name.
-
-    The plan's RTO is `objectives.rtoSeconds` (rounded up to minutes); its alarms are the failover signals'
-    composite alarms; its regions are the pair's.
-    """
-
-    plan_name: str | None = None
-    """Default `<pair>-switch`; set it when that is longer than the API's 32 characters."""
-    approval: Approval | None = None
-    reports: Reports | None = None
-    step_timeout_minutes: int = Field(5, ge=1, le=60)
-    """Timeout of each automated step (fence Lambda, Route 53 health check step)."""
-    retry_interval_minutes: float = Field(1.0, gt=0, le=60)
-    """How often Region switch retries a failed Lambda step before its timeout."""
-    function_timeout_seconds: int = Field(30, ge=3, le=900)
-    """The fence function's own timeout (Lambda maximum 900 s); one attempt of a Lambda step."""
-
-    @field_validator("plan_name")
-    @classmethod
-    def _name(cls, v: str | None) -> str | None:
-        if v is not None and not PLAN_NAME_RE.match(v):
-            raise ValueError(f"{v!r}: 1-32 letters, digits and '-', alphanumeric at both ends (ARC PlanName)")
-        return v
-
-
 # ------------------------------------------------------------------------------------------- pure functions
 PLAN_SUFFIX = "switch"
 EXECUTION_ROLE_SUFFIX = "switch-exec"
@@ -282,28 +198,19 @@ PLAN_OWNER = Role.SECONDARY
 HEALTH_CHECK_FLIP_SECONDS = 30
 
 
-class RoutingWithRegionSwitch(Routing):
-    """Bridge until `Routing` has the `region_switch` field (docs/region-switch-integration.md)."""
-
-    region_switch: RegionSwitchSettings = Field(default_factory=RegionSwitchSettings)
-
-
 def with_region_switch(pair: Pair, settings: RegionSwitchSettings | dict[str, Any] | None = None) -> Pair:
-    """A copy of `pair` whose `routing` carries `regionSwitch` settings (for tests and the pre-wired program)."""
+    """A copy of `pair` in region-switch mode with these `routing.regionSwitch` settings (tests build pairs so)."""
     if isinstance(settings, dict):
         settings = RegionSwitchSettings.model_validate(settings)
-    routing = RoutingWithRegionSwitch.model_validate(
-        {**pair.shared.routing.model_dump(), "region_switch": settings or RegionSwitchSettings()}
+    routing = pair.shared.routing.model_copy(
+        update={"mode": RoutingMode.REGION_SWITCH, "region_switch": settings or RegionSwitchSettings()}
     )
     return pair.model_copy(update={"shared": pair.shared.model_copy(update={"routing": routing})})
 
 
 def settings_of(pair: Pair) -> RegionSwitchSettings:
     """The `routing.regionSwitch` section (defaults when the key is absent)."""
-    raw = getattr(pair.shared.routing, "region_switch", None)
-    if isinstance(raw, RegionSwitchSettings):
-        return raw
-    return RegionSwitchSettings.model_validate(raw or {})
+    return pair.shared.routing.region_switch
 
 
 def plan_name(pair: Pair) -> str:

@@ -20,9 +20,12 @@ from typing import Any
 from pulumi.runtime import mocks as pmocks
 
 from components import constraints
+from components.region_switch_model import PLAN_ARN_RE, check_plan
 
 ACCOUNT_ID = "123456789012"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
+PLAN = "aws:arcregionswitch/plan:Plan"
+HEALTH_CHECKS_INVOKE = "aws:arcregionswitch/getRoute53HealthChecks:getRoute53HealthChecks"
 
 # API Gateway regional endpoints' Route 53 hosted zone ids (AWS General Reference, API Gateway endpoints).
 APIGW_REGIONAL_ZONE_IDS = {
@@ -81,6 +84,7 @@ class CloudMocks(pmocks.Mocks):
         default_region: str = "us-east-1",
         strict: bool = True,
         active_numbers: frozenset[str] | set[str] = frozenset(),
+        allocated: bool = True,
     ) -> None:
         self.peer_outputs = peer_outputs or {}
         self.preview = preview
@@ -92,6 +96,10 @@ class CloudMocks(pmocks.Mocks):
         self.active_numbers = frozenset(active_numbers)
         self.sms_numbers: dict[str, dict[str, Any]] = {}
         """Numbers requested in this run by ARN: status, country, message type (for the pool rules)."""
+        self.plans: dict[str, dict[str, Any]] = {}
+        """ARC Region switch plans registered in this run, by ARN (the health-check data source reads them)."""
+        self.allocated = allocated
+        """False: the plans' health checks are still being allocated (no ids yet), as right after CreatePlan."""
 
     def _enforce(self, typ: str, name: str, inputs: dict[str, Any]) -> None:
         found = constraints.check(typ, name, inputs)
@@ -113,6 +121,8 @@ class CloudMocks(pmocks.Mocks):
         if args.token == "aws:index/getRegion:getRegion":
             region = args.args.get("region") or self.default_region
             return {"name": region, "region": region}
+        if args.token == HEALTH_CHECKS_INVOKE:
+            return self._plan_health_checks(args)
         raise NotImplementedError(f"no mock for invoke {args.token}; avoid invokes the engine cannot preview")
 
     # ------------------------------------------------------------------------------------------ resources
@@ -129,9 +139,46 @@ class CloudMocks(pmocks.Mocks):
             self._enforce(args.typ, args.name, inputs)
         if self.preview or not args.custom:
             return (None if self.preview else f"{args.name}-component"), inputs
+        if args.typ == PLAN:
+            return self._plan(args.name, inputs)
         computed = self._computed(args.typ, args.name, inputs)
         rid = computed.pop("__id", None) or f"{args.name}-{_hex(args.typ, args.name, n=8)}"
         return rid, {**inputs, **computed}
+
+    # ------------------------------------------------------------------------------- ARC Region switch
+    def _plan(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """A plan validated like the API; ARN `arn:aws:arc-region-switch::<account>:plan/<name>:<6 chars>`."""
+        problems = check_plan(inputs)
+        if problems:
+            raise ValueError(f"ValidationException: {problems[0]}")
+        arn = f"arn:aws:arc-region-switch::{ACCOUNT_ID}:plan/{inputs['name']}:{_hex(name, n=6)}"
+        self.plans[arn] = inputs
+        return arn, {**inputs, "arn": arn, "owner": ACCOUNT_ID, "tagsAll": inputs.get("tags", {})}
+
+    def _plan_health_checks(self, args: pmocks.MockCallArgs) -> dict[str, Any]:
+        """`get_route53_health_checks`: one check per (Route 53 step record name, region of the plan).
+
+        Refuses an ARN that is not a plan ARN or a plan that does not exist, as the service does.
+        """
+        arn = str(args.args.get("planArn", ""))
+        if not PLAN_ARN_RE.match(arn):
+            raise ValueError(f"ValidationException: {arn!r} is not a Region switch plan ARN")
+        plan = self.plans.get(arn)
+        if plan is None:
+            raise ValueError(f"ResourceNotFoundException: plan {arn} does not exist")
+        checks: list[dict[str, Any]] = []
+        for workflow in plan.get("workflows") or []:
+            for step in workflow.get("steps") or []:
+                for cfg in step.get("route53HealthCheckConfigs") or []:
+                    for region in plan["regions"]:
+                        h = _hex(arn, cfg["recordName"], region, n=32)
+                        entry = {"hostedZoneId": cfg["hostedZoneId"], "recordName": cfg["recordName"],
+                                 "region": region, "status": "healthy" if self.allocated else "unknown"}  # fmt: skip
+                        if self.allocated:
+                            entry["healthCheckId"] = f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+                        if entry not in checks:
+                            checks.append(entry)
+        return {"planArn": arn, "healthChecks": checks, "region": args.args.get("region") or self.default_region}
 
     def _computed(self, typ: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         region = inputs.get("region") or self.default_region

@@ -24,10 +24,10 @@ from botocore.exceptions import ClientError
 from rich.console import Console
 from rich.table import Table
 
-from components.declaration import AppState, DeclarationError, Role
+from components.declaration import AppState, DeclarationError, Role, RoutingMode
 from components.signals import composite_alarm_name
 from regionpair.ops import audit as live_audit
-from regionpair.ops import auditlog, state, stop, sync
+from regionpair.ops import auditlog, region_switch, state, stop, sync
 from regionpair.ops.clients import Clients
 from regionpair.ops.context import PairContext, load_context
 from regionpair.ops.drill import drill_plan, run_drill
@@ -59,7 +59,13 @@ Checkpoint = Annotated[
 ]  # fmt: skip
 
 console = Console()
-DOMAIN_ERRORS = (*AWS_ERRORS, OpsError, DeclarationError, LookupError, sync.CheckpointError)
+Approve = Annotated[
+    bool, typer.Option("--approve", help="Region-switch mode: approve the plan's ManualApproval step with your "
+                                         "credentials when the execution asks (default: wait for an approver).")
+]  # fmt: skip
+DOMAIN_ERRORS = (
+    *AWS_ERRORS, OpsError, DeclarationError, LookupError, sync.CheckpointError, region_switch.RegionSwitchError,
+)  # fmt: skip
 
 
 def _setup(config_dir: Path | None, profile: str | None, endpoint_url: str | None) -> tuple[PairContext, Clients]:
@@ -114,13 +120,18 @@ def register(app: typer.Typer) -> None:
 
     def _switch(
         to_standby: bool, config_dir: Path | None, profile: str | None, endpoint_url: str | None, dry_run: bool,
-        timeout: float, audit_log: Path | None, as_json: bool, force: bool,
+        timeout: float, audit_log: Path | None, as_json: bool, force: bool, approve: bool = False,
     ) -> None:  # fmt: skip
         command = "failover" if to_standby else "failback"
         log: Path | None = audit_log
         try:
             ctx, clients = _setup(config_dir, profile, endpoint_url)
             log = audit_log or ctx.audit_log
+            if ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH:
+                if not to_standby and not force:
+                    _preconditions(ctx, clients, to_standby, force)
+                _run_plan(clients, ctx, command, to_standby, dry_run, timeout, log, as_json, approve)
+                return
             notes = _preconditions(ctx, clients, to_standby, force)
             target = ctx.standby_region if to_standby else ctx.primary_region
             expected = None if dry_run else stop.dns_expectation(clients.get("apigateway", target), ctx)
@@ -170,26 +181,51 @@ def register(app: typer.Typer) -> None:
             )
         return [f"primary healthy ({name} not in ALARM, or only for silence by design)"]
 
+    def _run_plan(
+        clients: Clients, ctx: PairContext, command: str, to_standby: bool, dry_run: bool, timeout: float,
+        log: Path, as_json: bool, approve: bool,
+    ) -> None:  # fmt: skip
+        """Region-switch mode: start the plan in the region being activated and follow it (docs/region-switch.md)."""
+        result = region_switch.switch(
+            clients, ctx.pair, to_standby=to_standby, who=auditlog.operator(), approve_steps=approve,
+            confirm_cancel=lambda q: typer.confirm(q, default=False), dry_run=dry_run, timeout=timeout,
+            progress=_progress(as_json),
+        )  # fmt: skip
+        data = asdict(result)
+        if isinstance(result, region_switch.RunResult):
+            data["steps"] = {s.name: {"status": s.status, "seconds": s.seconds} for s in result.steps}
+            auditlog.record(log, command, data, result.state)
+        _emit(data, as_json, f"{command} (Region switch){' dry run' if dry_run else ''}")
+        if isinstance(result, region_switch.RunResult) and not result.verified:
+            raise typer.Exit(EXIT_UNVERIFIED)
+
     @app.command(epilog=EXIT_CODES)
     def failover(
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
         timeout: Timeout = 600, audit_log: AuditLog = None, as_json: Json = False,
         force: Annotated[bool, typer.Option(help="Fail over even if the app state is not fenced.")] = False,
+        approve: Approve = False,
     ) -> None:  # fmt: skip
         """Publish what the deployed STOP alarm watches, in the standby region; then verify routing step by step.
 
-        Needs only the standby region. Requires the app state to be fenced (seed 001) unless --force.
+        Needs only the standby region. Requires the app state to be fenced (seed 001) unless --force. In
+        `routing.mode: region-switch`, starts the Region switch plan in the standby region and follows it instead
+        (the plan fences itself); Ctrl-C offers to cancel the execution.
         """
-        _switch(True, config_dir, profile, endpoint_url, dry_run, timeout, audit_log, as_json, force)
+        _switch(True, config_dir, profile, endpoint_url, dry_run, timeout, audit_log, as_json, force, approve)
 
     @app.command(epilog=EXIT_CODES)
     def failback(
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
         timeout: Timeout = 600, audit_log: AuditLog = None, as_json: Json = False,
         force: Annotated[bool, typer.Option(help="Fail back even while the primary's composite alarm fires.")] = False,
+        approve: Approve = False,
     ) -> None:  # fmt: skip
-        """Publish the clearing value; also cancels a pending failover (metric at 1, alarm not yet in ALARM)."""
-        _switch(False, config_dir, profile, endpoint_url, dry_run, timeout, audit_log, as_json, force)
+        """Publish the clearing value; also cancels a pending failover (metric at 1, alarm not yet in ALARM).
+
+        In `routing.mode: region-switch`, starts the plan's activation of the primary region and follows it.
+        """
+        _switch(False, config_dir, profile, endpoint_url, dry_run, timeout, audit_log, as_json, force, approve)
 
     @state_app.command("get")
     def state_get(
@@ -252,6 +288,7 @@ def register(app: typer.Typer) -> None:
         on_failure: Annotated[str, typer.Option(help="rollback: undo what the drill did (fail back, unfence); "
                                                      "stop: leave it where it failed, for --resume.")] = "rollback",
         resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped drill at its failed step.")] = False,
+        approve: Approve = False,
     ) -> None:  # fmt: skip
         """Fence, drain replication, fail over, verify, fail back, unfence; each step timed.
 
@@ -263,6 +300,13 @@ def register(app: typer.Typer) -> None:
             log = audit_log or ctx.audit_log
             if on_failure not in ("rollback", "stop"):
                 raise DeclarationError("--on-failure", f"{on_failure!r} is not rollback or stop")
+            if ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH:
+                # The plan's workflows fence, switch and unfence; a failed execution stops where it is (the error
+                # names the execution and the step) and is resumed or canceled in the plan, not by the drill.
+                for to_standby in (True, False):
+                    _run_plan(clients, ctx, "drill " + ("failover" if to_standby else "failback"), to_standby,
+                              dry_run, timeout, log, as_json, approve)  # fmt: skip
+                return
             if dry_run:
                 plan = {f"{i + 1}. {s.name}": s.action for i, s in enumerate(drill_plan(ctx))}
                 _emit(plan, as_json, "drill plan (dry run)")

@@ -25,7 +25,7 @@ from policies.rules_region_switch import (
     validate_plan_spans_pair,
     validate_records_on_plan_health_checks,
 )
-from regionpair.mockcloud_arc import RegionSwitchMocks
+from regionpair.mockcloud import CloudMocks
 from regionpair.simulate import Recorded
 
 ALL = [validate_plan_spans_pair, validate_plan_rto, validate_records_on_plan_health_checks, validate_execution_role]
@@ -44,7 +44,7 @@ def root(pair: Pair, mode: str = "region-switch") -> Recorded:
 
 @pytest.fixture(scope="module")
 def both() -> tuple[list[Recorded], list[Recorded]]:
-    mocks = RegionSwitchMocks()
+    mocks = CloudMocks()
     sec_pair, pri_pair = load("secondary", SETTINGS), load("primary", SETTINGS)
     secondary = secondary_half(sec_pair, mocks)
     arn = one(secondary, PLAN).outputs["arn"]

@@ -1,6 +1,6 @@
 """Region switch mode: the plan (secondary), the fence functions (each half), the records on the plan's health checks.
 
-The components run on their own under Pulumi's mock runtime (`RecordingMonitor` + `RegionSwitchMocks`, the mock
+The components run on their own under Pulumi's mock runtime (`RecordingMonitor` + `CloudMocks`, the mock
 cloud plus the plan's ARN format and the `get_route53_health_checks` data source), from the example pair loaded
 with `load_pair` and given `routing.regionSwitch` settings through `with_region_switch` (the declaration gets the
 field when the mode is wired in: docs/region-switch-integration.md). The fence function's code runs against
@@ -43,8 +43,7 @@ from components.region_switch_model import (
     with_region_switch,
 )
 from components.signals import composite_alarm_name
-from regionpair.mockcloud import ACCOUNT_ID
-from regionpair.mockcloud_arc import PLAN, RegionSwitchMocks
+from regionpair.mockcloud import ACCOUNT_ID, PLAN, CloudMocks
 from regionpair.ops.state import ALLOWED
 from regionpair.simulate import ORGANIZATION, PROJECT, Recorded, RecordingMonitor, stack_config
 
@@ -67,7 +66,7 @@ def load(stack: str, settings: dict[str, Any] | None = None, pair_copy=None, mut
     return with_region_switch(load_pair(where, stack_config(where, stack), stack), settings)
 
 
-def run(stack: str, build: Callable[[], Any], mocks: RegionSwitchMocks) -> list[Recorded]:
+def run(stack: str, build: Callable[[], Any], mocks: CloudMocks) -> list[Recorded]:
     """Run `build()` under the mock runtime; what it registered."""
     monitor = RecordingMonitor(mocks)
     psettings.configure(psettings.Settings(project=PROJECT, stack=stack))
@@ -77,7 +76,7 @@ def run(stack: str, build: Callable[[], Any], mocks: RegionSwitchMocks) -> list[
     return list(monitor.recorded.values())
 
 
-def secondary_half(pair: Pair, mocks: RegionSwitchMocks) -> list[Recorded]:
+def secondary_half(pair: Pair, mocks: CloudMocks) -> list[Recorded]:
     return run(
         "secondary",
         lambda: (
@@ -95,8 +94,8 @@ def one(recorded: list[Recorded], typ: str, name: str = "") -> Recorded:
 
 
 @pytest.fixture(scope="module")
-def warm() -> tuple[list[Recorded], RegionSwitchMocks]:
-    mocks = RegionSwitchMocks()
+def warm() -> tuple[list[Recorded], CloudMocks]:
+    mocks = CloudMocks()
     return secondary_half(load("secondary", SETTINGS), mocks), mocks
 
 
@@ -179,7 +178,7 @@ def test_execution_role_is_least_privilege(warm) -> None:
 
 def test_active_active_shifts_away_and_returns_without_fencing(pair_copy) -> None:
     pair = load("secondary", None, pair_copy, lambda d: d.update(strategy="active-active"))
-    plan = one(secondary_half(pair, RegionSwitchMocks()), PLAN).inputs
+    plan = one(secondary_half(pair, CloudMocks()), PLAN).inputs
     assert plan["recoveryApproach"] == "activeActive"
     assert "primaryRegion" not in plan
     assert [(w["workflowTargetAction"], w.get("workflowTargetRegion")) for w in plan["workflows"]] == [
@@ -198,7 +197,7 @@ def test_only_the_secondary_owns_the_plan() -> None:
 def test_each_half_has_a_fence_function_in_its_own_region(stack: str, state: str) -> None:
     pair = load(stack)
     region = pair.this.region
-    mocks = RegionSwitchMocks()
+    mocks = CloudMocks()
     recorded = run(stack, lambda: RegionSwitchFence("notify-fence", RegionSwitchFenceArgs(pair=pair)), mocks)
     fn = one(recorded, "aws:lambda/function:Function")
     assert fn.region == region, fn.urn
@@ -285,7 +284,7 @@ def test_records_use_the_plans_health_checks(warm) -> None:
 
 
 def test_records_wait_for_health_check_allocation() -> None:
-    mocks = RegionSwitchMocks(allocated=False)
+    mocks = CloudMocks(allocated=False)
     plan_arn = one(secondary_half(load("secondary"), mocks), PLAN).outputs["arn"]
     pair = load("primary")
     with pytest.raises(Exception, match=r"no Route 53 health check for api\.example\.com in us-east-1, us-west-2 yet"):
@@ -312,7 +311,7 @@ def test_mock_refuses_what_the_api_refuses() -> None:
         assert problems, broken
         assert expect in problems[0], (broken, problems)
     with pytest.raises(Exception, match="exactly 2"):
-        run("secondary", lambda: pulumi_plan({**good, "regions": ["us-west-2"]}), RegionSwitchMocks())
+        run("secondary", lambda: pulumi_plan({**good, "regions": ["us-west-2"]}), CloudMocks())
 
 
 def pulumi_plan(spec: dict[str, Any]) -> Any:
@@ -355,24 +354,15 @@ def test_settings_refuse_a_non_role_approver() -> None:
 
 
 def test_example_variant_declaration_is_valid_for_region_switch(tmp_path: Path) -> None:
-    """docs/examples/pair-region-switch.yaml: every region-switch key validates and AWS would accept the plan.
-
-    Until `RoutingMode` has `region-switch` and `Routing` has `regionSwitch` (docs/region-switch-integration.md),
-    the rest of the file is loaded as the declaration it is otherwise identical to, and the section through
-    `with_region_switch`.
-    """
+    """docs/examples/pair-region-switch.yaml loads as the declaration (stack files of the example) and AWS would
+    accept the plan it computes."""
     import shutil
 
-    import yaml
-
-    data = yaml.safe_load((ROOT / "docs" / "examples" / "pair-region-switch.yaml").read_text())
-    assert data["routing"]["mode"] == "region-switch"
-    section = data["routing"].pop("regionSwitch")
-    data["routing"]["mode"] = "failover"
-    (tmp_path / "pair.yaml").write_text(yaml.safe_dump(data))
+    shutil.copy(ROOT / "docs" / "examples" / "pair-region-switch.yaml", tmp_path / "pair.yaml")
     for name in ("Pulumi.primary.yaml", "Pulumi.secondary.yaml"):
         shutil.copy(ROOT / name, tmp_path / name)
-    pair = with_region_switch(load_pair(tmp_path, stack_config(tmp_path, "secondary"), "secondary"), section)
+    pair = load_pair(tmp_path, stack_config(tmp_path, "secondary"), "secondary")
+    assert pair.shared.routing.mode.value == "region-switch"
     validate_region_switch(pair)
     spec = plan_spec(pair, ACCOUNT_ID)
     assert check_plan(spec) == []

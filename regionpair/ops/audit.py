@@ -76,7 +76,7 @@ def _buckets(clients: Clients, ctx: PairContext, role: Role) -> list[dict[str, A
     s3 = clients.get("s3", region)
     out = []
     for decl in ctx.pair.shared.buckets:
-        name = ctx.pair.physical_name(decl.name, role)
+        name = ctx.pair.bucket_name(decl, role)
         try:
             versioning = s3.get_bucket_versioning(Bucket=name).get("Status") == "Enabled"
         except ClientError as err:

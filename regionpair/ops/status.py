@@ -9,11 +9,13 @@ that read fails, the other region's.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
-from components.declaration import Role
+from components.declaration import Role, RoutingMode
+from components.region_switch_model import plan_name
 from components.signals import composite_alarm_name
-from regionpair.ops import state, stop
+from regionpair.ops import region_switch, state, stop
 from regionpair.ops.context import PairContext
 from regionpair.ops.drill import table_replicas
 from regionpair.ops.errors import AWS_ERRORS, OpsError, reason
@@ -33,36 +35,33 @@ def unavailable(value: Any) -> str | None:
     return value.get("unavailable") if isinstance(value, dict) else None
 
 
+def plan_status(clients: Any, ctx: PairContext) -> Field:
+    """Region-switch mode: the plan's evaluation and executions, from the first region of the pair that answers.
+
+    Each region of a plan has its own data plane; the standby is asked first (it must answer during an outage).
+    """
+    reasons: list[str] = []
+    for region in region_switch.status_region(ctx.pair):
+        client = clients.get(region_switch.SERVICE, region)
+        try:
+            found = region_switch.status(client, region_switch.find_plan(client, plan_name(ctx.pair)))
+        except region_switch.RegionSwitchError as err:
+            reasons.append(str(err))
+            continue
+        return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in asdict(found).items()}
+    return {"unavailable": " | ".join(reasons)}
+
+
 def pair_status(clients: Any, ctx: PairContext) -> dict[str, Field]:
     """Every field of the pair's status, each read on its own."""
     cw = clients.get("cloudwatch", ctx.standby_region)
     out: dict[str, Field] = {}
     alarm: stop.DeployedAlarm | None = None
-    try:
-        alarm = stop.read_alarm(cw, ctx)
-        out["stopAlarm"] = {**alarm.as_dict(), "declarationDiffers": stop.disagreements(alarm, ctx)}
-    except OpsError as err:
-        out["stopAlarm"] = {"unavailable": str(err)}
-
-    def metric() -> Field:
-        if alarm is None:
-            return {"unavailable": "the STOP alarm could not be read"}
-        last = stop.last_value(cw, alarm)
-        if last is None:
-            return {"lastValue": None, "timestamp": None, "pendingFailover": False}
-        pending = alarm.breaches(last[0]) and alarm.state != "ALARM"
-        return {"lastValue": last[0], "timestamp": last[1].isoformat(), "pendingFailover": pending}
-
-    out["stopMetric"] = _field(metric)
+    if ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH:
+        out["regionSwitchPlan"] = plan_status(clients, ctx)
+    else:
+        alarm = _stop_fields(clients, ctx, cw, out)
     route53 = clients.get("route53")
-
-    def health_check() -> Field:
-        hc = stop.find_health_check(route53, ctx)
-        if hc is None:
-            return {"unavailable": "no CLOUDWATCH_METRIC health check on the STOP alarm; deploy the primary stack"}
-        return stop.health_check_status(route53, hc)
-
-    out["healthCheck"] = _field(health_check)
     if ctx.api_domain:
         out["dnsAnswer"] = _field(lambda: {"name": ctx.api_domain, "records": stop.dns_answer(route53, ctx)})
     regions: dict[str, Any] = {}
@@ -94,6 +93,37 @@ def pair_status(clients: Any, ctx: PairContext) -> dict[str, Field]:
     if ctx.pair.shared.tables or ctx.state_table:
         out["tables"] = _field(lambda: table_replicas(clients, ctx))
     return out
+
+
+def _stop_fields(clients: Any, ctx: PairContext, cw: Any, out: dict[str, Field]) -> stop.DeployedAlarm | None:
+    """STOP mode: the deployed alarm, the metric's last value and the health check; the alarm if it was read."""
+    alarm: stop.DeployedAlarm | None = None
+    try:
+        alarm = stop.read_alarm(cw, ctx)
+        out["stopAlarm"] = {**alarm.as_dict(), "declarationDiffers": stop.disagreements(alarm, ctx)}
+    except OpsError as err:
+        out["stopAlarm"] = {"unavailable": str(err)}
+
+    def metric() -> Field:
+        if alarm is None:
+            return {"unavailable": "the STOP alarm could not be read"}
+        last = stop.last_value(cw, alarm)
+        if last is None:
+            return {"lastValue": None, "timestamp": None, "pendingFailover": False}
+        pending = alarm.breaches(last[0]) and alarm.state != "ALARM"
+        return {"lastValue": last[0], "timestamp": last[1].isoformat(), "pendingFailover": pending}
+
+    out["stopMetric"] = _field(metric)
+    route53 = clients.get("route53")
+
+    def health_check() -> Field:
+        hc = stop.find_health_check(route53, ctx)
+        if hc is None:
+            return {"unavailable": "no CLOUDWATCH_METRIC health check on the STOP alarm; deploy the primary stack"}
+        return stop.health_check_status(route53, hc)
+
+    out["healthCheck"] = _field(health_check)
+    return alarm
 
 
 def _as_dict(value: Field) -> dict[str, Any]:
