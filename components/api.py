@@ -82,7 +82,7 @@ class RegionalApi(pulumi.ComponentResource):
     function_name: str
     """Physical name of the function (region included): the `FunctionName` metric dimension."""
     stage_name: str
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
 
     def __init__(self, name: str, args: RegionalApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("regionpair:api:RegionalApi", name, None, opts)
@@ -265,23 +265,21 @@ class RegionalApi(pulumi.ComponentResource):
         self.regional_zone_id = domain.regional_zone_id
         self.invoke_url = stage.invoke_url
         self.rest_api_id = rest_api.id
-        self.manifest = pulumi.Output.from_input(
-            {
-                "domainName": api.domain_name,
-                "regionalDomainName": domain.regional_domain_name,
-                "regionalZoneId": domain.regional_zone_id,
-                "region": region,
-                "runtime": settings.runtime,
-                "memoryMb": settings.memory_mb,
-                "timeoutSeconds": settings.timeout_seconds,
-                "stage": api.stage_name,
-                "functionName": self.function_name,
-                "functionArn": function.arn,
-                "restApiId": rest_api.id,
-                "invokeUrl": stage.invoke_url,
-                "codeSha256": code_sha256,
-            }
-        )
+        self.manifest = {
+            "domainName": api.domain_name,
+            "regionalDomainName": domain.regional_domain_name,
+            "regionalZoneId": domain.regional_zone_id,
+            "region": region,
+            "runtime": settings.runtime,
+            "memoryMb": settings.memory_mb,
+            "timeoutSeconds": settings.timeout_seconds,
+            "stage": api.stage_name,
+            "functionName": self.function_name,
+            "functionArn": function.arn,
+            "restApiId": rest_api.id,
+            "invokeUrl": stage.invoke_url,
+            "codeSha256": code_sha256,
+        }
         self.register_outputs(
             {
                 "regionalDomainName": self.regional_domain_name,

@@ -55,7 +55,7 @@ class ReplicatedBucket(pulumi.ComponentResource):
 
     bucket: aws.s3.Bucket
     """This half's bucket."""
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
     """Bucket, guards and replication rules (docs/parity-manifest.md)."""
 
     def __init__(self, name: str, args: ReplicatedBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -112,21 +112,19 @@ class ReplicatedBucket(pulumi.ComponentResource):
         if pair.this_role is Role.PRIMARY:
             replication = self._replicate(name, pair, decl, args.peer, versioning)
 
-        self.manifest = pulumi.Output.from_input(
-            {
-                "name": decl.name,
-                "bucket": own_name,
-                "arn": self.bucket.arn,
-                "region": region,
-                "versioning": True,
-                "publicAccessBlocked": True,
-                "tlsOnly": True,
-                "encryption": "AES256",
-                "cdnReader": args.cdn_distribution_arn,
-                "peerBucket": peer_name,
-                "replication": replication,
-            }
-        )
+        self.manifest = {
+            "name": decl.name,
+            "bucket": own_name,
+            "arn": self.bucket.arn,
+            "region": region,
+            "versioning": True,
+            "publicAccessBlocked": True,
+            "tlsOnly": True,
+            "encryption": "AES256",
+            "cdnReader": args.cdn_distribution_arn,
+            "peerBucket": peer_name,
+            "replication": replication,
+        }
         self.register_outputs({"manifest": self.manifest})
 
     def _replicate(

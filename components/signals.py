@@ -319,7 +319,7 @@ class FailoverSignalsArgs:
 class FailoverSignals(pulumi.ComponentResource):
     """Alarms that say 'fail over' in this half's region, a composite alarm and an SNS topic."""
 
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
     """{"topicArn", "composite": {"name", "region"} | None, "alarms": [{"name", "signal", "metric",
     "namespace", "threshold", "region", "inComposite"}]}."""
 
@@ -383,24 +383,22 @@ class FailoverSignals(pulumi.ComponentResource):
         self.topic = topic
         self.alarms = alarms
         self.composite = composite
-        self.manifest = pulumi.Output.from_input(
-            {
-                "topicArn": topic.arn,
-                "composite": {"name": composite.alarm_name, "region": region} if composite else None,
-                "alarms": [
-                    {
-                        "name": alarms[s.key].name,
-                        "signal": s.signal,
-                        "metric": s.metric,
-                        "namespace": s.namespace,
-                        "threshold": s.threshold,
-                        "region": region,
-                        "inComposite": s.in_composite,
-                    }
-                    for s in plan
-                ],
-            }
-        )
+        self.manifest = {
+            "topicArn": topic.arn,
+            "composite": {"name": composite.alarm_name, "region": region} if composite else None,
+            "alarms": [
+                {
+                    "name": alarms[s.key].name,
+                    "signal": s.signal,
+                    "metric": s.metric,
+                    "namespace": s.namespace,
+                    "threshold": s.threshold,
+                    "region": region,
+                    "inComposite": s.in_composite,
+                }
+                for s in plan
+            ],
+        }
         self.register_outputs({"manifest": self.manifest})
 
 

@@ -29,7 +29,7 @@ class SmsOriginationArgs:
 class SmsOrigination(pulumi.ComponentResource):
     """Numbers, pools, opt-out list and sender IDs of this half."""
 
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
     """`{"numbers": [...], "pools": [...], "optOutList": ..., "senderIds": [...]}` (docs/parity-manifest.md)."""
 
     def __init__(self, name: str, args: SmsOriginationArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -117,13 +117,11 @@ class SmsOrigination(pulumi.ComponentResource):
             )
             sender_ids.append({"country": sid.country, "senderId": sid.sender_id, "mps": mps("SENDER_ID", sid.country)})
 
-        self.manifest = pulumi.Output.from_input(
-            {
-                "region": region,
-                "numbers": numbers,
-                "pools": pools,
-                "optOutList": sms.opt_out_list,
-                "senderIds": sender_ids,
-            }
-        )
+        self.manifest = {
+            "region": region,
+            "numbers": numbers,
+            "pools": pools,
+            "optOutList": sms.opt_out_list,
+            "senderIds": sender_ids,
+        }
         self.register_outputs({"manifest": self.manifest})

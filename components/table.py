@@ -41,7 +41,7 @@ class GlobalTable(pulumi.ComponentResource):
     """Physical table name, the same in both regions."""
     table: aws.dynamodb.Table | None
     """The table resource (primary only)."""
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
     """Keys, stream, PITR, owner and replica regions (docs/parity-manifest.md)."""
 
     def __init__(self, name: str, args: GlobalTableArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -80,19 +80,17 @@ class GlobalTable(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             arn = self.table.arn
-        self.manifest = pulumi.Output.from_input(
-            {
-                "name": decl.name,
-                "table": self.table_name,
-                "owner": Role.PRIMARY.value,
-                "region": pair.primary.region,
-                "replicaRegions": [pair.secondary.region],
-                "hashKey": decl.hash_key.model_dump(),
-                "rangeKey": decl.range_key.model_dump() if decl.range_key else None,
-                "stream": STREAM_VIEW,
-                "pitr": decl.point_in_time_recovery,
-                "deletionProtection": decl.deletion_protection,
-                "arn": arn,
-            }
-        )
+        self.manifest = {
+            "name": decl.name,
+            "table": self.table_name,
+            "owner": Role.PRIMARY.value,
+            "region": pair.primary.region,
+            "replicaRegions": [pair.secondary.region],
+            "hashKey": decl.hash_key.model_dump(),
+            "rangeKey": decl.range_key.model_dump() if decl.range_key else None,
+            "stream": STREAM_VIEW,
+            "pitr": decl.point_in_time_recovery,
+            "deletionProtection": decl.deletion_protection,
+            "arn": arn,
+        }
         self.register_outputs({"manifest": self.manifest})
