@@ -91,8 +91,8 @@ def _options(r: Recorded) -> analyzer_pb2.AnalyzerResourceOptions:
 class PolicyPackProcess:
     """A running pack; use as a context manager."""
 
-    def __init__(self, stack: str, *, preview: bool = False, pack_dir: Path = PACK_DIR) -> None:
-        self.stack, self.preview, self.pack_dir = stack, preview, pack_dir
+    def __init__(self, stack: str, *, preview: bool = False, pack_dir: Path = PACK_DIR, wait: bool = True) -> None:
+        self.stack, self.preview, self.pack_dir, self.wait = stack, preview, pack_dir, wait
         self.process: subprocess.Popen[str] | None = None
         self.channel: grpc.Channel | None = None
         self.stub: analyzer_pb2_grpc.AnalyzerStub | None = None
@@ -116,7 +116,15 @@ class PolicyPackProcess:
             stderr=subprocess.PIPE,
             text=True,
         )
-        assert self.process.stdout is not None
+        if self.wait:
+            self.ready()
+        return self
+
+    def ready(self) -> PolicyPackProcess:
+        """Wait for the pack to print its port and connect (`wait=False` lets the caller work meanwhile)."""
+        if self.stub is not None:
+            return self
+        assert self.process is not None and self.process.stdout is not None
         line = self.process.stdout.readline().strip()
         if not line.isdigit():
             err = self.process.stderr.read() if self.process.stderr else ""
