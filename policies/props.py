@@ -74,6 +74,8 @@ def plain(value: Any) -> Any:
         except UnknownValueError:
             return UNKNOWN
         return items
+    if isinstance(value, float) and value.is_integer():  # the wire has only doubles; messages show 512, not 512.0
+        return int(value)
     return value
 
 
