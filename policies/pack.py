@@ -59,9 +59,23 @@ def _of(resources: list[PolicyResource], token: str) -> list[tuple[PolicyResourc
 
 
 # ------------------------------------------------------------------------------------------- parity (stack)
+_LAST: list[Any] = [None, None, None]  # resources, their identity, what _halves made of them
+
+
 def _halves(args: StackValidationArgs) -> tuple[PolicyResource, Mapping[str, Any], Any, dict[str, Any]] | None:
-    """The root, its props, the pair and what this half has (observed from its resources); None without a root."""
+    """The root, its props, the pair and what this half has (observed from its resources); None without a root.
+
+    One AnalyzeStack hands every stack policy the same resource objects: observe them once, not per policy
+    (the cache holds the resources, so their ids cannot be reused while it keys on them).
+    """
     resources = list(args.resources)
+    key = tuple(id(r) for r in resources)
+    if _LAST[1] != key:
+        _LAST[:] = [resources, key, _observe(resources)]
+    return _LAST[2]
+
+
+def _observe(resources: list[PolicyResource]) -> tuple[PolicyResource, Mapping[str, Any], Any, dict[str, Any]] | None:
     root = next((r for r in resources if r.resource_type == P.ROOT), None)
     if root is None:
         return None

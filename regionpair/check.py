@@ -8,6 +8,7 @@ gRPC protocol (Analyze per resource, AnalyzeStack per stack) and reports violati
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -62,28 +63,30 @@ def run_check(
     The pack process starts first and loads while the programs run.
     """
     order = sorted(stacks, key=lambda s: 0 if s == "secondary" else 1)
-    with PolicyPackProcess("+".join(order), preview=preview, wait=False) as pack:
-        runs: dict[str, StackRun] = {}
+    with PolicyPackProcess("+".join(order), preview=preview, wait=False) as pack, ThreadPoolExecutor(1) as worker:
+        analyses: dict[str, Future[StackReport]] = {}
+
+        def analyze(run: StackRun) -> StackReport:
+            # The pack is another process: while it judges one stack, the next program runs here.
+            diagnostics = [d for resource in run.resources for d in pack.analyze(resource)]
+            diagnostics += pack.analyze_stack(run.resources)
+            return StackReport(run.stack, len(run.resources), diagnostics)
+
         deployed: dict[str, Any] | None = dict(peer_outputs) if peer_outputs is not None else None
         for stack in order:
             if stack == "secondary":
-                runs[stack] = simulate_stack(stack, config_dir=config_dir, preview=preview)
+                run = simulate_stack(stack, config_dir=config_dir, preview=preview)
                 if deployed is None and not preview:
-                    deployed = runs[stack].outputs
-                continue
-            if deployed is None:
-                deployed = simulate_stack("secondary", config_dir=config_dir).outputs
-            runs[stack] = simulate_stack(
-                stack, config_dir=config_dir, peer_outputs={"secondary": deployed}, preview=preview
-            )
-        pack.ready()
-        pack.configure(policy_config or {})
-        reports = []
-        for stack in order:
-            run = runs[stack]
-            diagnostics = [d for resource in run.resources for d in pack.analyze(resource)]
-            diagnostics += pack.analyze_stack(run.resources)
-            reports.append(StackReport(stack, len(run.resources), diagnostics))
+                    deployed = run.outputs
+            else:
+                if deployed is None:
+                    deployed = simulate_stack("secondary", config_dir=config_dir).outputs
+                run = simulate_stack(stack, config_dir=config_dir, peer_outputs={"secondary": deployed}, preview=preview)
+            if not analyses:
+                pack.ready()
+                pack.configure(policy_config or {})
+            analyses[stack] = worker.submit(analyze, run)
+        reports = [analyses[stack].result() for stack in order]
     return reports
 
 
