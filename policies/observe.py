@@ -44,11 +44,16 @@ class Stack:
     """The resources of one stack, each with its plain props (unknowns as `P.UNKNOWN`)."""
 
     def __init__(self, resources: Iterable[PolicyResource]) -> None:
-        self.items = [(r, P.plain(r.props)) for r in resources]
+        self.by_type: dict[str, list[PolicyResource]] = {}
+        for r in resources:
+            self.by_type.setdefault(r.resource_type, []).append(r)
+        self.cache: dict[str, list[tuple[PolicyResource, dict[str, Any]]]] = {}
 
     def of(self, token: str) -> list[tuple[PolicyResource, dict[str, Any]]]:
-        """The resources of one type token, with their plain props."""
-        return [(r, p) for r, p in self.items if r.resource_type == token]
+        """The resources of one type token, with their plain props (copied once, on first use)."""
+        if token not in self.cache:
+            self.cache[token] = [(r, P.plain(r.props)) for r in self.by_type.get(token, [])]
+        return self.cache[token]
 
 
 def observe(resources: Iterable[PolicyResource], pair: Pair, claim: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -86,13 +91,17 @@ def _email(stack: Stack, pair: Pair) -> dict[str, Any]:
         for _, p in stack.of(P.EMAIL_MAIL_FROM)
         if p.get("region") == region and not P.is_unknown(p.get("emailIdentity"))
     }
-    records = stack.of(P.RECORD)
+    dkim_of: dict[str, list[dict[str, Any]]] = {}
+    for r, p in stack.of(P.RECORD):
+        if p.get("type") == "CNAME":
+            for dep in _urns(r.dependencies):
+                dkim_of.setdefault(dep, []).append(p)
     domains = []
     for identity, props in stack.of(P.EMAIL_IDENTITY):
         if props.get("region") != region:
             continue
         domain = props.get("emailIdentity")
-        dkim = [p for r, p in records if p.get("type") == "CNAME" and identity.urn in _urns(r.dependencies)]
+        dkim = dkim_of.get(identity.urn, [])
         targets = [P.dig(p, "records.0") for p in dkim]
         known = [t for t in targets if isinstance(t, str) and "." in t]
         entry = {

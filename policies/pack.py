@@ -59,23 +59,40 @@ def _of(resources: list[PolicyResource], token: str) -> list[tuple[PolicyResourc
 
 
 # ------------------------------------------------------------------------------------------- parity (stack)
-_LAST: list[Any] = [None, None, None]  # resources, their identity, what _halves made of them
+class _PerRequest:
+    """What `_observe` made of one AnalyzeStack request, shared by the stack policies that judge it.
 
-
-def _halves(args: StackValidationArgs) -> tuple[PolicyResource, Mapping[str, Any], Any, dict[str, Any]] | None:
-    """The root, its props, the pair and what this half has (observed from its resources); None without a root.
-
-    One AnalyzeStack hands every stack policy the same resource objects: observe them once, not per policy
-    (the cache holds the resources, so their ids cannot be reused while it keys on them).
+    The SDK hands each stack policy freshly deserialized resources, so object identity cannot tell requests
+    apart. A request is recognised by its URNs, and a new one begins when a policy asks a second time (the SDK
+    runs every policy once per request, in order): a harness that re-sends the same URNs with other props is
+    therefore never served a stale observation.
     """
-    resources = list(args.resources)
-    key = tuple(id(r) for r in resources)
-    if _LAST[1] != key:
-        _LAST[:] = [resources, key, _observe(resources)]
-    return _LAST[2]
+
+    def __init__(self) -> None:
+        self.key: tuple[str, ...] | None = None
+        self.served: set[str] = set()
+        self.value: Any = None
+
+    def get(self, policy: str, resources: list[PolicyResource]) -> Any:
+        key = tuple(r.urn for r in resources)
+        if key != self.key or policy in self.served:
+            self.key, self.served, self.value = key, set(), _observe(resources)
+        self.served.add(policy)
+        return self.value
+
+
+_REQUEST = _PerRequest()
+
+
+def _halves(
+    args: StackValidationArgs, policy: str
+) -> tuple[PolicyResource, Mapping[str, Any], Any, dict[str, Any]] | None:
+    """The root, its props, the pair and what this half has (observed from its resources); None without a root."""
+    return _REQUEST.get(policy, list(args.resources))
 
 
 def _observe(resources: list[PolicyResource]) -> tuple[PolicyResource, Mapping[str, Any], Any, dict[str, Any]] | None:
+    """Read the root (declaration, claim, peer) and observe the half's resources."""
     root = next((r for r in resources if r.resource_type == P.ROOT), None)
     if root is None:
         return None
@@ -92,9 +109,9 @@ def _config_set_names(pair: Any) -> dict[str, str]:
     return {c.name: pair.physical_name(c.name) for c in (email.configuration_sets if email else [])}
 
 
-def _pair_findings(args: StackValidationArgs) -> tuple[PolicyResource, list[compare.Finding]] | None:
-    """Every parity, claim and ordering finding of this stack; computed once per AnalyzeStack and shared."""
-    halves = _halves(args)
+def _pair_findings(args: StackValidationArgs, policy: str) -> tuple[PolicyResource, list[compare.Finding]] | None:
+    """Every parity, claim and ordering finding of this stack (the observation is shared per request)."""
+    halves = _halves(args, policy)
     if halves is None:
         return None
     root, props, pair, own = halves
@@ -115,7 +132,7 @@ def _pair_findings(args: StackValidationArgs) -> tuple[PolicyResource, list[comp
 
 def _parity_validator(policy: str) -> Callable[[StackValidationArgs, ReportViolation], None]:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        found = _pair_findings(args)
+        found = _pair_findings(args, policy)
         if found is None:
             return
         root, findings = found
@@ -362,7 +379,7 @@ def validate_stop_contract(args: StackValidationArgs, report_violation: ReportVi
     `regionpair failover` publishes the declared metric; the alarm must watch exactly it and the health check
     must watch exactly that alarm, or publishing fails nobody over.
     """
-    halves = _halves(args)
+    halves = _halves(args, "route53-stop-contract")
     if halves is None:
         return
     root, props, pair, own = halves
