@@ -92,7 +92,8 @@ def check_half(
             out.add(
                 SMS_PENDING,
                 f"{subject} sms {n.get('country')}",
-                f"{region} has a {n.get('type')} number for {n.get('country')} ({n.get('phoneNumber') or n.get('arn')}) "
+                f"{region} has a {n.get('type')} number for {n.get('country')} "
+                f"({n.get('phoneNumber') or n.get('arn')}) "
                 "whose registration is pending: it does not count as capacity until it is active and pooled",
             )
     numbers = [n for n in numbers if _counts(n)]
@@ -369,7 +370,8 @@ def facts(manifest: Mapping[str, Any]) -> dict[str, tuple[Any, str | None]]:
                                            "stream": t.get("stream"), "pitr": t.get("pitr")}, t)  # fmt: skip
     api = manifest.get("api")
     if isinstance(api, Mapping):
-        put("api", {k: api.get(k) for k in ("domainName", "runtime", "memoryMb", "timeoutSeconds", "functionName")}, api)
+        keys = ("domainName", "runtime", "memoryMb", "timeoutSeconds", "functionName")
+        put("api", {k: api.get(k) for k in keys}, api)
     routing = manifest.get("routing") or {}
     alarm = routing.get("alarm")
     if isinstance(alarm, Mapping):
@@ -399,7 +401,8 @@ def claim_gaps(claim: Mapping[str, Any], observed: Mapping[str, Any], root_urn: 
                     "registers (components/*.py manifest)", root_urn)  # fmt: skip
         elif key not in said:
             out.add(CLAIM, key, f"{key} {_show(seen[key][0])} is registered but the exported parityManifest does not "
-                    "list it; the peer cannot see it: add it to the component's manifest", seen[key][1] or root_urn)  # fmt: skip
+                    "list it; the peer cannot see it: add it to the component's manifest",
+                    seen[key][1] or root_urn)  # fmt: skip
         else:
             diff = _differences(said[key][0], seen[key][0])
             if diff:
@@ -411,7 +414,7 @@ def claim_gaps(claim: Mapping[str, Any], observed: Mapping[str, Any], root_urn: 
 
 def _differences(claim: Any, seen: Any) -> tuple[Any, Any] | None:
     if isinstance(claim, Mapping) and isinstance(seen, Mapping):
-        keys = [k for k in sorted(set(claim) | set(seen)) if not is_unknown(claim.get(k)) and not is_unknown(seen.get(k))]
+        keys = [k for k in sorted(set(claim) | set(seen)) if not (is_unknown(claim.get(k)) or is_unknown(seen.get(k)))]
         bad = [k for k in keys if claim.get(k) != seen.get(k)]
         return ({k: claim.get(k) for k in bad}, {k: seen.get(k) for k in bad}) if bad else None
     if is_unknown(claim) or is_unknown(seen) or claim == seen:
@@ -455,7 +458,9 @@ def deploy_order(
         key = (str(req.get("country")), str(req.get("type")))
         declared[key] = declared.get(key, 0) + int(req.get("count", 1))
     for (country, kind), count in sorted(declared.items()):
-        held = sum(1 for n in numbers if (n.get("country"), n.get("type"), n.get("source")) == (country, kind, "requested"))
+        held = sum(
+            1 for n in numbers if (n.get("country"), n.get("type"), n.get("source")) == (country, kind, "requested")
+        )
         if held < count:
             out.add(DEPLOY_ORDER, f"{subject} sms {country}", f"pair.yaml requests {count} {kind} number(s) for "
                     f"{country}; the deployed secondary ({region}) holds {held}; {DEPLOY_SECONDARY_FIRST}")  # fmt: skip

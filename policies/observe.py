@@ -279,7 +279,9 @@ def _tables(stack: Stack, pair: Pair) -> list[dict[str, Any]]:
                 "region": p.get("region"),
                 "replicaRegions": [x.get("regionName") for x in p.get("replicas") or [] if isinstance(x, Mapping)],
                 "hashKey": {"name": keys["hashKey"], "type": types.get(keys["hashKey"])},
-                "rangeKey": {"name": keys["rangeKey"], "type": types.get(keys["rangeKey"])} if keys["rangeKey"] else None,
+                "rangeKey": (
+                    {"name": keys["rangeKey"], "type": types.get(keys["rangeKey"])} if keys["rangeKey"] else None
+                ),
                 "stream": p.get("streamViewType") if p.get("streamEnabled") else None,
                 "pitr": bool(P.dig(p, "pointInTimeRecovery.enabled")),
                 "arn": p.get("arn", P.UNKNOWN),

@@ -1,7 +1,8 @@
 """`regionpair check`: the whole policy gate offline, with no cloud credentials and no Pulumi CLI.
 
 Runs the program for both stacks under Pulumi's mock runtime (secondary first, then the primary with a
-StackReference answered by the deployed secondary's outputs: `--peer-outputs`, or this checkout's secondary), sends every resource to the real policy pack over its
+StackReference answered by the deployed secondary's outputs: `--peer-outputs`, or this checkout's
+secondary), sends every resource to the real policy pack over its
 gRPC protocol (Analyze per resource, AnalyzeStack per stack) and reports violations grouped by policy.
 """
 
@@ -24,6 +25,8 @@ from regionpair.analyzer import AnalyzerError, Diagnostic, PolicyPackProcess, lo
 from regionpair.simulate import StackRun, simulate_stack
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
+PACK_STACK = "check"
+"""PULUMI_STACK of the pack: one process serves both stacks (its analysis depends only on the requests)."""
 
 
 class OutputFormat(StrEnum):
@@ -63,7 +66,7 @@ def run_check(
     The pack process starts first and loads while the programs run.
     """
     order = sorted(stacks, key=lambda s: 0 if s == "secondary" else 1)
-    with PolicyPackProcess("+".join(order), preview=preview, wait=False) as pack, ThreadPoolExecutor(1) as worker:
+    with PolicyPackProcess(PACK_STACK, preview=preview, wait=False) as pack, ThreadPoolExecutor(1) as worker:
         analyses: dict[str, Future[StackReport]] = {}
 
         def analyze(run: StackRun) -> StackReport:
@@ -81,7 +84,8 @@ def run_check(
             else:
                 if deployed is None:
                     deployed = simulate_stack("secondary", config_dir=config_dir).outputs
-                run = simulate_stack(stack, config_dir=config_dir, peer_outputs={"secondary": deployed}, preview=preview)
+                peers = {"secondary": deployed}
+                run = simulate_stack(stack, config_dir=config_dir, peer_outputs=peers, preview=preview)
             if not analyses:
                 pack.ready()
                 pack.configure(policy_config or {})

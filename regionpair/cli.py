@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import sys
 
+if sys.argv[1:2] == ["check"]:  # start the pack first: it loads on the other core while we import (issue 9)
+    from regionpair import packproc
+
+    packproc.start_early("check", "--preview" in sys.argv)
+
 import typer
 
 from regionpair import check

@@ -81,4 +81,5 @@ def test_peer_outputs_without_a_manifest_is_one_line_exit_2(tmp_path):
     outputs.write_text("{}")
     result = runner.invoke(app, ["check", "--peer-outputs", str(outputs)])
     assert result.exit_code == 2, result.output
-    assert "--peer-outputs" in result.output and "pulumi stack output --json -s secondary" in result.output
+    assert "--peer-outputs" in result.output
+    assert "pulumi stack output --json -s secondary" in result.output

@@ -74,7 +74,8 @@ DRIFTS = [
                  "declares notify.example.com but the deployed secondary (us-west-2) has no SES identity",
                  id="one-domain-fewer"),
     pytest.param(lambda d: d["email"].update(configurationSets=[]), "pair-deploy-order",
-                 "declares configuration sets ['notify-transactional'] that the deployed secondary", id="no-config-set"),
+                 "declares configuration sets ['notify-transactional'] that the deployed secondary",
+                 id="no-config-set"),
     pytest.param(_fewer_numbers, "pair-deploy-order", "requests 1 TOLL_FREE number(s) for US; the deployed secondary "
                  "(us-west-2) holds 0", id="one-sms-number-fewer"),
     pytest.param(lambda d: d["api"]["lambda"].update(runtime="python3.11"), "pair-deploy-order",
@@ -106,7 +107,8 @@ def test_drift_of_the_deployed_secondary_is_caught(packs, older_secondaries, pre
     diags = [d for d in verdicts(packs[preview], primary) if d.policy == policy]
     assert any(fragment in d.message for d in diags), [d.message for d in diags]
     caught = next(d for d in diags if fragment in d.message)
-    assert caught.level == "mandatory" and caught.urn == root.urn, (caught, root.urn)
+    assert caught.level == "mandatory", caught
+    assert caught.urn == root.urn, (caught, root.urn)
     assert DEPLOY_FIRST in caught.message or IN_ORDER in caught.message
 
 
@@ -154,7 +156,8 @@ def _bucket_urn(mutate: Callable[[StackRun], str]) -> Callable[[StackRun], str]:
 
 MUTATIONS = [
     pytest.param(("secondary", "primary"), _drop("aws:sesv2/emailIdentity:EmailIdentity", "notify-example-com"),
-                 "pair-manifest-matches-resources", "claims email domain notify.example.com", id="ses-identity-removed"),
+                 "pair-manifest-matches-resources", "claims email domain notify.example.com",
+                 id="ses-identity-removed"),
     pytest.param(("primary",), _drop("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "assets-replication"),
                  "s3-bucket-replication-parity", "has no replication rule to notify-assets-us-west-2",
                  id="replication-removed"),
@@ -179,4 +182,5 @@ def test_mutation_of_what_is_registered_is_caught(packs, deployed, preview, stac
         diags = [d for d in verdicts(packs[preview], broken) if d.policy == policy and not d.undecided]
         assert any(fragment in d.message for d in diags), (stack, [d.message for d in diags])
         caught = next(d for d in diags if fragment in d.message)
-        assert caught.level == "mandatory" and caught.urn == urn, (stack, caught, urn)
+        assert caught.level == "mandatory", (stack, caught)
+        assert caught.urn == urn, (stack, caught, urn)
