@@ -184,3 +184,45 @@ def test_mutation_of_what_is_registered_is_caught(packs, deployed, preview, stac
         caught = next(d for d in diags if fragment in d.message)
         assert caught.level == "mandatory", (stack, caught)
         assert caught.urn == urn, (stack, caught, urn)
+
+
+# ------------------------------------------------------------------------------------------ SMS contract
+def _claim_pending(r: StackRun) -> None:
+    root = r.one(ROOT_TYPE)
+    for props in (root.inputs, root.outputs):
+        for n in (props.get("manifest") or {}).get("sms", {}).get("numbers", []):
+            if n["source"] == "requested":
+                n["status"] = "pending"
+
+
+@pytest.mark.parametrize("preview", MODES)
+def test_pending_numbers_are_reported_never_counted(packs, deployed, preview):
+    broken = copy.deepcopy(run("secondary", preview, deployed))
+    _claim_pending(broken)
+    diags = verdicts(packs[preview], broken)
+    minimum = [d for d in diags if d.policy == "sms-number-minimum"]
+    assert any("holds 1 origination number(s) for US, fewer than 2" in d.message for d in minimum), diags
+    pending = [d for d in diags if d.policy == "sms-number-pending"]
+    assert pending, diags
+    assert all(d.level == "advisory" for d in pending)
+    assert "registration is pending" in pending[0].message
+
+
+@pytest.mark.parametrize("preview", MODES)
+def test_a_number_left_out_of_the_pool_is_no_capacity(packs, deployed, preview):
+    broken = copy.deepcopy(run("secondary", preview, deployed))
+    pool = broken.one("aws:pinpoint/smsvoicev2Pool:Smsvoicev2Pool")
+    number = broken.one("aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber")
+    for props in (pool.inputs, pool.outputs):
+        props["originationIdentities"] = [i for i in props["originationIdentities"] if not _is_requested(i, number)]
+    pool.property_dependencies["originationIdentities"] = []
+    diags = mandatory(verdicts(packs[preview], broken))
+    assert any(d.policy == "sms-number-minimum" and "holds 1" in d.message for d in diags), diags
+    claim = [d for d in diags if d.policy == "pair-manifest-matches-resources"]
+    assert any("sms US pooled numbers" in d.message for d in claim), claim
+
+
+def _is_requested(identity, number) -> bool:
+    from pulumi.output import Unknown
+
+    return isinstance(identity, Unknown) or identity == number.outputs.get("arn")
