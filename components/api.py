@@ -265,21 +265,23 @@ class RegionalApi(pulumi.ComponentResource):
         self.regional_zone_id = domain.regional_zone_id
         self.invoke_url = stage.invoke_url
         self.rest_api_id = rest_api.id
-        self.manifest = {
-            "domainName": api.domain_name,
-            "regionalDomainName": domain.regional_domain_name,
-            "regionalZoneId": domain.regional_zone_id,
-            "region": region,
-            "runtime": settings.runtime,
-            "memoryMb": settings.memory_mb,
-            "timeoutSeconds": settings.timeout_seconds,
-            "stage": api.stage_name,
-            "functionName": self.function_name,
-            "functionArn": function.arn,
-            "restApiId": rest_api.id,
-            "invokeUrl": stage.invoke_url,
-            "codeSha256": code_sha256,
-        }
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
+            {
+                "domainName": api.domain_name,
+                "regionalDomainName": domain.regional_domain_name,
+                "regionalZoneId": domain.regional_zone_id,
+                "region": region,
+                "runtime": settings.runtime,
+                "memoryMb": settings.memory_mb,
+                "timeoutSeconds": settings.timeout_seconds,
+                "stage": api.stage_name,
+                "functionName": self.function_name,
+                "functionArn": function.arn,
+                "restApiId": rest_api.id,
+                "invokeUrl": stage.invoke_url,
+                "codeSha256": code_sha256,
+            }
+        )
         self.register_outputs(
             {
                 "regionalDomainName": self.regional_domain_name,

@@ -70,12 +70,14 @@ class AppStateStore(pulumi.ComponentResource):
                 region=pair.primary.region,
                 opts=pulumi.ResourceOptions(parent=self, ignore_changes=["item"], retain_on_delete=True),
             )
-        self.manifest = {
-            "table": self.table_name,
-            "appId": settings.app_id,
-            "keyAttribute": KEY_ATTRIBUTE,
-            "initialState": settings.initial_state.value,
-            "regions": [pair.primary.region, pair.secondary.region],
-            "owner": Role.PRIMARY.value,
-        }
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
+            {
+                "table": self.table_name,
+                "appId": settings.app_id,
+                "keyAttribute": KEY_ATTRIBUTE,
+                "initialState": settings.initial_state.value,
+                "regions": [pair.primary.region, pair.secondary.region],
+                "owner": Role.PRIMARY.value,
+            }
+        )
         self.register_outputs({"manifest": self.manifest})

@@ -112,19 +112,21 @@ class ReplicatedBucket(pulumi.ComponentResource):
         if pair.this_role is Role.PRIMARY:
             replication = self._replicate(name, pair, decl, args.peer, versioning)
 
-        self.manifest = {
-            "name": decl.name,
-            "bucket": own_name,
-            "arn": self.bucket.arn,
-            "region": region,
-            "versioning": True,
-            "publicAccessBlocked": True,
-            "tlsOnly": True,
-            "encryption": "AES256",
-            "cdnReader": args.cdn_distribution_arn,
-            "peerBucket": peer_name,
-            "replication": replication,
-        }
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
+            {
+                "name": decl.name,
+                "bucket": own_name,
+                "arn": self.bucket.arn,
+                "region": region,
+                "versioning": True,
+                "publicAccessBlocked": True,
+                "tlsOnly": True,
+                "encryption": "AES256",
+                "cdnReader": args.cdn_distribution_arn,
+                "peerBucket": peer_name,
+                "replication": replication,
+            }
+        )
         self.register_outputs({"manifest": self.manifest})
 
     def _replicate(

@@ -127,13 +127,15 @@ class FailoverRouting(pulumi.ComponentResource):
                 raise ValueError("the primary's STOP routing needs the secondary's manifest (Peer)")
             health_check, records = self._stop_records(args.peer)
 
-        self.manifest = {
-            "mode": args.pair.shared.routing.mode.value,
-            "alarm": alarm,
-            "healthCheck": health_check,
-            "records": records,
-            "ttl": None,
-        }
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
+            {
+                "mode": args.pair.shared.routing.mode.value,
+                "alarm": alarm,
+                "healthCheck": health_check,
+                "records": records,
+                "ttl": None,
+            }
+        )
         self.register_outputs({"manifest": self.manifest})
 
     # ------------------------------------------------------------------------------------------ STOP

@@ -383,22 +383,24 @@ class FailoverSignals(pulumi.ComponentResource):
         self.topic = topic
         self.alarms = alarms
         self.composite = composite
-        self.manifest = {
-            "topicArn": topic.arn,
-            "composite": {"name": composite.alarm_name, "region": region} if composite else None,
-            "alarms": [
-                {
-                    "name": alarms[s.key].name,
-                    "signal": s.signal,
-                    "metric": s.metric,
-                    "namespace": s.namespace,
-                    "threshold": s.threshold,
-                    "region": region,
-                    "inComposite": s.in_composite,
-                }
-                for s in plan
-            ],
-        }
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
+            {
+                "topicArn": topic.arn,
+                "composite": {"name": composite.alarm_name, "region": region} if composite else None,
+                "alarms": [
+                    {
+                        "name": alarms[s.key].name,
+                        "signal": s.signal,
+                        "metric": s.metric,
+                        "namespace": s.namespace,
+                        "threshold": s.threshold,
+                        "region": region,
+                        "inComposite": s.in_composite,
+                    }
+                    for s in plan
+                ],
+            }
+        )
         self.register_outputs({"manifest": self.manifest})
 
 

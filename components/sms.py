@@ -117,11 +117,13 @@ class SmsOrigination(pulumi.ComponentResource):
             )
             sender_ids.append({"country": sid.country, "senderId": sid.sender_id, "mps": mps("SENDER_ID", sid.country)})
 
-        self.manifest = {
-            "region": region,
-            "numbers": numbers,
-            "pools": pools,
-            "optOutList": sms.opt_out_list,
-            "senderIds": sender_ids,
-        }
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
+            {
+                "region": region,
+                "numbers": numbers,
+                "pools": pools,
+                "optOutList": sms.opt_out_list,
+                "senderIds": sender_ids,
+            }
+        )
         self.register_outputs({"manifest": self.manifest})

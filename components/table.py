@@ -80,17 +80,19 @@ class GlobalTable(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             arn = self.table.arn
-        self.manifest = {
-            "name": decl.name,
-            "table": self.table_name,
-            "owner": Role.PRIMARY.value,
-            "region": pair.primary.region,
-            "replicaRegions": [pair.secondary.region],
-            "hashKey": decl.hash_key.model_dump(),
-            "rangeKey": decl.range_key.model_dump() if decl.range_key else None,
-            "stream": STREAM_VIEW,
-            "pitr": decl.point_in_time_recovery,
-            "deletionProtection": decl.deletion_protection,
-            "arn": arn,
-        }
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
+            {
+                "name": decl.name,
+                "table": self.table_name,
+                "owner": Role.PRIMARY.value,
+                "region": pair.primary.region,
+                "replicaRegions": [pair.secondary.region],
+                "hashKey": decl.hash_key.model_dump(),
+                "rangeKey": decl.range_key.model_dump() if decl.range_key else None,
+                "stream": STREAM_VIEW,
+                "pitr": decl.point_in_time_recovery,
+                "deletionProtection": decl.deletion_protection,
+                "arn": arn,
+            }
+        )
         self.register_outputs({"manifest": self.manifest})

@@ -1,10 +1,13 @@
 """The policies of the pack, as importable objects (`ALL_POLICIES`); `policies/__main__.py` serves them.
 
-How the peer is seen: a stack policy sees only its own stack, so the program hands the other half in. The root
-component `regionpair:index:RegionPairHalf` carries the shared declaration and, in the primary, the secondary's
-parity manifest (read through a StackReference), both as inputs and as registered outputs. Parity policies
-therefore judge the pair in the **primary's** preview/up. In the secondary (deployed first, when no primary
-exists) they judge what that half can show alone and never block on the missing peer.
+What this half has is observed from its registered resources (`policies/observe.py`), never taken from the
+manifest it exports; that manifest is a claim the peer trusts, checked against the resources in the half's own
+stack (`pair-manifest-matches-resources`). How the peer is seen: a stack policy sees only its own stack, so the
+root component `regionpair:index:RegionPairHalf` carries the shared declaration, its claim and, in the primary,
+the deployed secondary's parity manifest (read through a StackReference, known at preview), as inputs and as
+registered outputs. Parity policies therefore judge the pair in the **primary's** preview/up. In the secondary
+(deployed first, when no primary exists) they judge what that half can show alone and never block on the
+missing peer.
 
 Unknown values (preview): rules read plain copies where unknowns are marked; a rule whose verdict depends on
 an unknown raises `UnknownValueError`, which the SDK reports as advisory "can't run during preview", never as a
