@@ -161,15 +161,17 @@ class EmailIdentities(pulumi.ComponentResource):
             }
 
         self.topic_arns = [topic.arn for _, topic, _ in config_sets]
-        self.manifest = {
-            "region": region,
-            "domains": domains,
-            "configurationSets": [
-                {"name": cs.configuration_set_name, "destination": kind, "events": events}
-                for cs, _, (kind, events) in config_sets
-            ],
-            "multiRegionEndpoint": endpoint,
-        }
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
+            {
+                "region": region,
+                "domains": domains,
+                "configurationSets": [
+                    {"name": cs.configuration_set_name, "destination": kind, "events": events}
+                    for cs, _, (kind, events) in config_sets
+                ],
+                "multiRegionEndpoint": endpoint,
+            }
+        )
         self.register_outputs({"manifest": self.manifest})
 
     def _configuration_sets(
