@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup check test lint bench clean
+.PHONY: setup check test lint actionlint bench clean
 
 setup: $(VENV)/.installed
 
@@ -22,6 +22,10 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check .
+
+# The workflow must pass actionlint (pinned in pyproject.toml's dev extra, a wheel with the binary inside).
+actionlint: setup
+	$(BIN)/actionlint .github/workflows/regionpair.yml
 
 bench: setup
 	$(BIN)/python bench/bench_check.py

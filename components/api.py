@@ -82,7 +82,7 @@ class RegionalApi(pulumi.ComponentResource):
     function_name: str
     """Physical name of the function (region included): the `FunctionName` metric dimension."""
     stage_name: str
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
 
     def __init__(self, name: str, args: RegionalApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("regionpair:api:RegionalApi", name, None, opts)
@@ -265,7 +265,7 @@ class RegionalApi(pulumi.ComponentResource):
         self.regional_zone_id = domain.regional_zone_id
         self.invoke_url = stage.invoke_url
         self.rest_api_id = rest_api.id
-        self.manifest = pulumi.Output.from_input(
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
             {
                 "domainName": api.domain_name,
                 "regionalDomainName": domain.regional_domain_name,

@@ -45,7 +45,7 @@ class AppStateStore(pulumi.ComponentResource):
 
     table_name: str
     """Physical name of the state table, the same in both regions."""
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
     """`{"table", "appId", "keyAttribute", "initialState", "regions", "owner"}`."""
 
     def __init__(self, name: str, args: AppStateStoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -70,7 +70,7 @@ class AppStateStore(pulumi.ComponentResource):
                 region=pair.primary.region,
                 opts=pulumi.ResourceOptions(parent=self, ignore_changes=["item"], retain_on_delete=True),
             )
-        self.manifest = pulumi.Output.from_input(
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
             {
                 "table": self.table_name,
                 "appId": settings.app_id,

@@ -55,7 +55,7 @@ class ReplicatedBucket(pulumi.ComponentResource):
 
     bucket: aws.s3.Bucket
     """This half's bucket."""
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
     """Bucket, guards and replication rules (docs/parity-manifest.md)."""
 
     def __init__(self, name: str, args: ReplicatedBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -112,7 +112,7 @@ class ReplicatedBucket(pulumi.ComponentResource):
         if pair.this_role is Role.PRIMARY:
             replication = self._replicate(name, pair, decl, args.peer, versioning)
 
-        self.manifest = pulumi.Output.from_input(
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
             {
                 "name": decl.name,
                 "bucket": own_name,

@@ -82,7 +82,7 @@ class ReadPathArgs:
 class ReadPath(pulumi.ComponentResource):
     """CloudFront origin-failover read path over a replicated bucket pair (owned by the secondary stack)."""
 
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
     """{"owner", "bucket", "originGroup": {"primary", "secondary"}, "failoverCodes", "methods"} and, in the
     owning (secondary) stack, "distributionId", "distributionArn", "domainName"."""
     distribution_arn: pulumi.Output[str] | None
@@ -113,7 +113,7 @@ class ReadPath(pulumi.ComponentResource):
             manifest.update(
                 distributionId=distribution.id, distributionArn=distribution.arn, domainName=distribution.domain_name
             )
-        self.manifest = pulumi.Output.from_input(manifest)
+        self.manifest = manifest
         self.register_outputs({"manifest": self.manifest})
 
     def _distribution(self, name: str, pair: Pair, cdn: Cdn, domains: dict[Role, str]) -> aws.cloudfront.Distribution:

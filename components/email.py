@@ -55,7 +55,7 @@ class EmailIdentitiesArgs:
 class EmailIdentities(pulumi.ComponentResource):
     """Every declared sending domain, verified and DKIM-signed in this half's region."""
 
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
     """`{"domains": [...], "configurationSets": [...], "multiRegionEndpoint": ...}` (docs/parity-manifest.md)."""
     topic_arns: list[pulumi.Output[str]]
     """SNS topics receiving configuration-set events in this region."""
@@ -74,7 +74,7 @@ class EmailIdentities(pulumi.ComponentResource):
         config_sets = self._configuration_sets(name, pair, tags)
         default_set = config_sets[0][0].configuration_set_name if config_sets else None
 
-        domains: list[pulumi.Output[dict[str, Any]]] = []
+        domains: list[dict[str, Any]] = []
         for domain in email.domains:
             d = slug(domain)
             identity = aws.sesv2.EmailIdentity(
@@ -134,28 +134,28 @@ class EmailIdentities(pulumi.ComponentResource):
                     records=[email.dmarc_policy],
                     opts=child,
                 )
+            # Leaves are separate Outputs: in preview the domain, MAIL FROM and mode stay known while the ARN
+            # and the DKIM record names (from tokens AWS computes) are unknown.
             domains.append(
-                pulumi.Output.all(identity.arn, pulumi.Output.all(*record_names)).apply(
-                    lambda v, domain=domain, mail_from=mail_from, dmarc=dmarc: {
-                        "domain": domain,
-                        "identityArn": v[0],
-                        "dkimMode": email.dkim_mode.value,
-                        "dkimOrigin": (f"AWS_SES_{pair.primary.region.upper().replace('-', '_')}"
-                                       if deed_replica else "AWS_SES"),
-                        "dkimTarget": dkim_signing_domain(region),
-                        "dkimRecords": list(v[1]),
-                        "mailFrom": mail_from,
-                        "mailFromMx": mail_from_mx(region),
-                        "dmarc": dmarc,
-                    }
-                )
+                {
+                    "domain": domain,
+                    "identityArn": identity.arn,
+                    "dkimMode": email.dkim_mode.value,
+                    "dkimOrigin": (f"AWS_SES_{pair.primary.region.upper().replace('-', '_')}"
+                                   if deed_replica else "AWS_SES"),
+                    "dkimTarget": dkim_signing_domain(region),
+                    "dkimRecords": record_names,
+                    "mailFrom": mail_from,
+                    "mailFromMx": mail_from_mx(region),
+                    "dmarc": dmarc,
+                }
             )  # fmt: skip
 
         # email.multiRegionEndpoint is refused by validation (Global endpoints need DEED replicas: declaration.py).
         endpoint = None
 
         self.topic_arns = [topic.arn for _, topic, _ in config_sets]
-        self.manifest = pulumi.Output.from_input(
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
             {
                 "region": region,
                 "domains": domains,

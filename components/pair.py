@@ -32,8 +32,10 @@ class RegionPairHalfArgs:
 class RegionPairHalf(pulumi.ComponentResource):
     """One half of the pair. Its inputs carry the declaration and (primary) the peer's manifest for policies."""
 
-    manifest: pulumi.Output[dict[str, Any]]
-    """The parity manifest of this half (documented in docs/parity-manifest.md)."""
+    manifest: dict[str, Any]
+    """The parity manifest of this half (docs/parity-manifest.md): a plain dict whose leaves are Outputs, so the
+    SDK serializes each leaf on its own and a preview keeps every known leaf known (one `Output` of the whole
+    dict would be unknown as soon as any ARN is)."""
 
     def __init__(self, name: str, args: RegionPairHalfArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         pair = args.pair
@@ -102,17 +104,15 @@ class RegionPairHalf(pulumi.ComponentResource):
             parts["signals"] = FailoverSignals(
                 f"{name}-signals", FailoverSignalsArgs(pair=pair, api=api), child
             ).manifest
-        self.manifest = pulumi.Output.from_input(
-            {
-                "schemaVersion": 1,
-                "pair": pair.shared.name,
-                "role": pair.this_role.value,
-                "region": pair.this.region,
-                "peerRegion": pair.peer.region,
-                "strategy": pair.shared.strategy.value,
-                **parts,
-            }
-        )
+        self.manifest = {
+            "schemaVersion": 1,
+            "pair": pair.shared.name,
+            "role": pair.this_role.value,
+            "region": pair.this.region,
+            "peerRegion": pair.peer.region,
+            "strategy": pair.shared.strategy.value,
+            **parts,
+        }
         # The engine gives stack policies a component's registered outputs, not its inputs: repeat what the
         # policy pack needs (declaration, regions, the peer's manifest) next to this half's manifest.
         self.register_outputs(

@@ -103,7 +103,7 @@ class FailoverRouting(pulumi.ComponentResource):
     alias records take the target's TTL).
     """
 
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
 
     def __init__(self, name: str, args: FailoverRoutingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("regionpair:routing:FailoverRouting", name, None, opts)
@@ -128,7 +128,7 @@ class FailoverRouting(pulumi.ComponentResource):
                 raise ValueError("the primary's STOP routing needs the secondary's manifest (Peer)")
             health_check, records = self._stop_records(args.peer)
 
-        self.manifest = pulumi.Output.from_input(
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
             {
                 "mode": args.pair.shared.routing.mode.value,
                 "alarm": alarm,

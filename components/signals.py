@@ -328,7 +328,7 @@ class FailoverSignalsArgs:
 class FailoverSignals(pulumi.ComponentResource):
     """Alarms that say 'fail over' in this half's region, a composite alarm and an SNS topic."""
 
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
     """{"topicArn", "composite": {"name", "region"} | None, "alarms": [{"name", "signal", "metric",
     "namespace", "threshold", "region", "inComposite"}]}."""
 
@@ -395,7 +395,7 @@ class FailoverSignals(pulumi.ComponentResource):
         self.topic = topic
         self.alarms = alarms
         self.composite = composite
-        self.manifest = pulumi.Output.from_input(
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
             {
                 "topicArn": topic.arn,
                 "composite": {"name": composite.alarm_name, "region": region} if composite else None,

@@ -38,7 +38,7 @@ class SmsOriginationArgs:
 class SmsOrigination(pulumi.ComponentResource):
     """Numbers, pools, opt-out list and sender IDs of this half."""
 
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
     """`{"numbers": [...], "pools": [...], "optOutList": ..., "senderIds": [...]}` (docs/parity-manifest.md)."""
 
     def __init__(self, name: str, args: SmsOriginationArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -131,7 +131,7 @@ class SmsOrigination(pulumi.ComponentResource):
             )
             sender_ids.append({"country": sid.country, "senderId": sid.sender_id, "mps": mps("SENDER_ID", sid.country)})
 
-        self.manifest = pulumi.Output.from_input(
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
             {
                 "region": region,
                 "numbers": numbers,

@@ -41,7 +41,7 @@ class GlobalTable(pulumi.ComponentResource):
     """Physical table name, the same in both regions."""
     table: aws.dynamodb.Table | None
     """The table resource (primary only)."""
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
     """Keys, stream, PITR, owner and replica regions (docs/parity-manifest.md)."""
 
     def __init__(self, name: str, args: GlobalTableArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -80,7 +80,7 @@ class GlobalTable(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             arn = self.table.arn
-        self.manifest = pulumi.Output.from_input(
+        self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
             {
                 "name": decl.name,
                 "table": self.table_name,

@@ -24,6 +24,11 @@ S3_PARITY = "s3-bucket-replication-parity"
 DYNAMODB_PARITY = "dynamodb-table-replica-parity"
 API_PARITY = "apigateway-api-parity"
 ROUTING_PARITY = "route53-stop-routing-parity"
+SMS_PENDING = "sms-number-pending"
+DEPLOY_ORDER = "pair-deploy-order"
+CLAIM = "pair-manifest-matches-resources"
+
+DEPLOY_SECONDARY_FIRST = "deploy the secondary first: pulumi up -s secondary"
 
 DEFAULT_SETTINGS: dict[str, Any] = {"minimumNumbers": 2, "maxTollFreePerCountry": 1}
 
@@ -36,11 +41,12 @@ class Finding:
     message: str
     subject: str
     undecided: bool = False
+    urn: str | None = None
 
 
 class _Findings(list[Finding]):
-    def add(self, policy: str, subject: str, message: str) -> None:
-        self.append(Finding(policy, message, subject))
+    def add(self, policy: str, subject: str, message: str, urn: str | None = None) -> None:
+        self.append(Finding(policy, message, subject, urn=urn))
 
     def undecided(self, policy: str, subject: str, what: str) -> None:
         self.append(Finding(policy, f"{what} is not known until apply; checked again on `pulumi up`", subject, True))
@@ -52,6 +58,15 @@ def _section(manifest: Mapping[str, Any] | None, key: str) -> Any:
 
 def _by(items: Any, key: str) -> dict[str, Mapping[str, Any]]:
     return {str(i.get(key)): i for i in items or [] if isinstance(i, Mapping)}
+
+
+def _counts(number: Mapping[str, Any]) -> bool:
+    """Whether a number is sending capacity: status active and in a pool (SMS contract, docs/policies.md).
+
+    A manifest written before the SMS contract has neither key: its numbers were all pooled and in use, so a
+    missing `status` reads as active and a missing `pooled` as pooled.
+    """
+    return number.get("status", "active") == "active" and number.get("pooled", True) is True
 
 
 def _capacity_terms(numbers: list[Mapping[str, Any]]) -> str:
@@ -72,6 +87,16 @@ def check_half(
     sms_decl = decl.get("sms") or {}
     sms = _section(manifest, "sms") or {}
     numbers = [n for n in sms.get("numbers") or [] if isinstance(n, Mapping) and n.get("type") != "SIMULATOR"]
+    for n in numbers:
+        if n.get("status") == "pending":
+            out.add(
+                SMS_PENDING,
+                f"{subject} sms {n.get('country')}",
+                f"{region} has a {n.get('type')} number for {n.get('country')} "
+                f"({n.get('phoneNumber') or n.get('arn')}) "
+                "whose registration is pending: it does not count as capacity until it is active and pooled",
+            )
+    numbers = [n for n in numbers if _counts(n)]
     for country, need in (sms_decl.get("countries") or {}).items():
         have = [n for n in numbers if n.get("country") == country]
         minimum = max(int(need.get("minimumNumbers", 2)), int(cfg["minimumNumbers"]))
@@ -166,13 +191,14 @@ def _email(out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str, A
             target = entry.get("dkimTarget")
             if (
                 entry.get("dkimMode") == "per-region"
+                and isinstance(target, str)
                 and target
                 and half.get("region") not in str(target)
                 and (target != "dkim.amazonses.com")
             ):
                 out.add(SES_PARITY, domain, f"{domain}'s DKIM in {half.get('region')} points at {target}")
-    p_sets = sorted(c.get("name") for c in (p or {}).get("configurationSets") or [])
-    s_sets = sorted(c.get("name") for c in (s or {}).get("configurationSets") or [])
+    p_sets = sorted(str(c.get("name")) for c in (p or {}).get("configurationSets") or [])
+    s_sets = sorted(str(c.get("name")) for c in (s or {}).get("configurationSets") or [])
     if p_sets != s_sets:
         out.add(
             SES_PARITY,
@@ -300,3 +326,157 @@ def _routing(out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str,
     elif target != standby_target:
         out.add(ROUTING_PARITY, "records", f"the SECONDARY record aliases {target}, not the standby API "
                 f"{standby_target}")  # fmt: skip
+
+
+# ------------------------------------------------------------------------------- claim against resources
+def facts(manifest: Mapping[str, Any]) -> dict[str, tuple[Any, str | None]]:
+    """The facts of a manifest the peer relies on, keyed so a claim and an observation line up.
+
+    Each value comes with the URN of the resource it was read from (observed manifests carry it as `_urn`).
+    """
+    out: dict[str, tuple[Any, str | None]] = {}
+
+    def put(key: str, value: Any, entry: Any) -> None:
+        out[key] = (value, entry.get("_urn") if isinstance(entry, Mapping) else None)
+
+    email = manifest.get("email") or {}
+    for d in email.get("domains") or []:
+        records = d.get("dkimRecords")
+        count = len(records) if isinstance(records, list) else UNKNOWN
+        put(f"email domain {d.get('domain')}", {"mailFrom": d.get("mailFrom"), "dkimRecords": count}, d)
+    for c in email.get("configurationSets") or []:
+        put(f"email configuration set {c.get('name')}", True, c)
+    sms = manifest.get("sms") or {}
+    counts: dict[str, list[Any]] = {}
+    for n in sms.get("numbers") or []:
+        kind = n.get("type") if isinstance(n.get("type"), str) else "?"
+        key = f"sms {n.get('country')} {kind} {n.get('source')} numbers"
+        counts.setdefault(key, [0, n])[0] += 1
+        if n.get("type") != "SIMULATOR" and n.get("pooled", True) is True:
+            counts.setdefault(f"sms {n.get('country')} pooled numbers", [0, n])[0] += 1
+    for key, (count, entry) in counts.items():
+        put(key, count, entry)
+    for b in manifest.get("buckets") or []:
+        rules = sorted(
+            (str(r.get("fromRegion")), str(r.get("toRegion")), bool(r.get("rtc")), bool(r.get("deleteMarkers")))
+            for r in b.get("replication") or []
+        )
+        put(f"bucket {b.get('name')}", {"bucket": b.get("bucket"), "versioning": b.get("versioning"),
+                                        "replication": rules}, b)  # fmt: skip
+    if manifest.get("role") == "primary":
+        for t in manifest.get("tables") or []:
+            regions = t.get("replicaRegions")
+            put(f"table {t.get('name')}", {"replicaRegions": sorted(regions) if isinstance(regions, list) else regions,
+                                           "stream": t.get("stream"), "pitr": t.get("pitr")}, t)  # fmt: skip
+    api = manifest.get("api")
+    if isinstance(api, Mapping):
+        keys = ("domainName", "runtime", "memoryMb", "timeoutSeconds", "functionName")
+        put("api", {k: api.get(k) for k in keys}, api)
+    routing = manifest.get("routing") or {}
+    alarm = routing.get("alarm")
+    if isinstance(alarm, Mapping):
+        keys = ("name", "region", "namespace", "metric", "dimensions", "period", "evaluationPeriods")
+        put("STOP alarm", {k: alarm.get(k) for k in keys}, alarm)
+    check = routing.get("healthCheck")
+    if isinstance(check, Mapping):
+        put("STOP health check", {k: check.get(k) for k in ("type", "alarmName", "alarmRegion")}, check)
+    for r in routing.get("records") or []:
+        if r.get("failover"):
+            put(f"{r.get('failover')} record", {"healthCheck": r.get("healthCheckId") is not None}, r)
+    return out
+
+
+def claim_gaps(claim: Mapping[str, Any], observed: Mapping[str, Any], root_urn: str | None = None) -> list[Finding]:
+    """Where the exported manifest (the claim the peer trusts) and the registered resources disagree.
+
+    A claim without a resource, a resource without a claim and a known value that differs are findings; a
+    value unknown on either side (preview) is no verdict.
+    """
+    out = _Findings()
+    said, seen = facts(claim), facts(observed)
+    for key in sorted(set(said) | set(seen)):
+        if key not in seen:
+            out.add(CLAIM, key, f"the exported parityManifest claims {key} {_show(said[key][0])}, but no registered "
+                    "resource has it; the peer trusts this manifest: build it from the resources the half "
+                    "registers (components/*.py manifest)", root_urn)  # fmt: skip
+        elif key not in said:
+            out.add(CLAIM, key, f"{key} {_show(seen[key][0])} is registered but the exported parityManifest does not "
+                    "list it; the peer cannot see it: add it to the component's manifest",
+                    seen[key][1] or root_urn)  # fmt: skip
+        else:
+            diff = _differences(said[key][0], seen[key][0])
+            if diff:
+                out.add(CLAIM, key, f"the exported parityManifest says {key} has {diff[0]}, the registered resource "
+                        f"has {diff[1]}; the peer trusts the manifest: make the component report what it builds",
+                        seen[key][1] or root_urn)  # fmt: skip
+    return out
+
+
+def _differences(claim: Any, seen: Any) -> tuple[Any, Any] | None:
+    if isinstance(claim, Mapping) and isinstance(seen, Mapping):
+        keys = [k for k in sorted(set(claim) | set(seen)) if not (is_unknown(claim.get(k)) or is_unknown(seen.get(k)))]
+        bad = [k for k in keys if claim.get(k) != seen.get(k)]
+        return ({k: claim.get(k) for k in bad}, {k: seen.get(k) for k in bad}) if bad else None
+    if is_unknown(claim) or is_unknown(seen) or claim == seen:
+        return None
+    return claim, seen
+
+
+def _show(value: Any) -> str:
+    return "" if value is True else f"({value})"
+
+
+# -------------------------------------------------------------------------------------------- deploy order
+def deploy_order(
+    declaration: Mapping[str, Any], secondary: Mapping[str, Any], config_set_names: Mapping[str, str]
+) -> list[Finding]:
+    """What today's declaration asks of the secondary that the deployed secondary lacks.
+
+    Not a design failure: the secondary was deployed from an older pair.yaml. The subjects are those of the
+    parity findings the same gap causes, so the pack reports the gap once, as an ordering step.
+    """
+    out = _Findings()
+    region = secondary.get("region")
+    subject = f"secondary ({region})"
+    email_decl = declaration.get("email") or {}
+    email = secondary.get("email") or {}
+    have = {d.get("domain") for d in email.get("domains") or []}
+    for domain in email_decl.get("domains") or []:
+        if domain not in have:
+            out.add(DEPLOY_ORDER, domain, f"pair.yaml declares {domain} but the deployed secondary ({region}) has "
+                    f"no SES identity for it; {DEPLOY_SECONDARY_FIRST}")  # fmt: skip
+    sets = {c.get("name") for c in email.get("configurationSets") or []}
+    wanted = [config_set_names.get(c.get("name"), c.get("name")) for c in email_decl.get("configurationSets") or []]
+    missing = [n for n in wanted if n not in sets]
+    if missing:
+        out.add(DEPLOY_ORDER, "configuration sets", f"pair.yaml declares configuration sets {missing} that the "
+                f"deployed secondary ({region}) lacks; {DEPLOY_SECONDARY_FIRST}")  # fmt: skip
+    sms_decl = declaration.get("sms") or {}
+    numbers = (secondary.get("sms") or {}).get("numbers") or []
+    declared: dict[tuple[str, str], int] = {}
+    for req in sms_decl.get("numbers") or []:
+        key = (str(req.get("country")), str(req.get("type")))
+        declared[key] = declared.get(key, 0) + int(req.get("count", 1))
+    for (country, kind), count in sorted(declared.items()):
+        held = sum(
+            1 for n in numbers if (n.get("country"), n.get("type"), n.get("source")) == (country, kind, "requested")
+        )
+        if held < count:
+            out.add(DEPLOY_ORDER, f"{subject} sms {country}", f"pair.yaml requests {count} {kind} number(s) for "
+                    f"{country}; the deployed secondary ({region}) holds {held}; {DEPLOY_SECONDARY_FIRST}")  # fmt: skip
+    lam = (declaration.get("api") or {}).get("lambda")
+    api = secondary.get("api") or {}
+    if declaration.get("api") and api:
+        want = {"runtime": (lam or {}).get("runtime"), "memoryMb": (lam or {}).get("memoryMb"),
+                "timeoutSeconds": (lam or {}).get("timeoutSeconds")}  # fmt: skip
+        lag = {k: api.get(k) for k, v in want.items() if v is not None and api.get(k) != v}
+        if lag:
+            out.add(DEPLOY_ORDER, "api", f"pair.yaml sets the API's Lambda to "
+                    f"{ {k: want[k] for k in lag} }, the deployed secondary ({region}) runs {lag}; "
+                    f"{DEPLOY_SECONDARY_FIRST}")  # fmt: skip
+    buckets = {b.get("name") for b in secondary.get("buckets") or []}
+    for b in declaration.get("buckets") or []:
+        if b.get("name") not in buckets:
+            out.add(DEPLOY_ORDER, f"bucket {b.get('name')}", f"pair.yaml declares bucket {b.get('name')} but the "
+                    f"deployed secondary ({region}) has none; {DEPLOY_SECONDARY_FIRST}")  # fmt: skip
+    return out

@@ -1,10 +1,13 @@
 """The policies of the pack, as importable objects (`ALL_POLICIES`); `policies/__main__.py` serves them.
 
-How the peer is seen: a stack policy sees only its own stack, so the program hands the other half in. The root
-component `regionpair:index:RegionPairHalf` carries the shared declaration and, in the primary, the secondary's
-parity manifest (read through a StackReference), both as inputs and as registered outputs. Parity policies
-therefore judge the pair in the **primary's** preview/up. In the secondary (deployed first, when no primary
-exists) they judge what that half can show alone and never block on the missing peer.
+What this half has is observed from its registered resources (`policies/observe.py`), never taken from the
+manifest it exports; that manifest is a claim the peer trusts, checked against the resources in the half's own
+stack (`pair-manifest-matches-resources`). How the peer is seen: a stack policy sees only its own stack, so the
+root component `regionpair:index:RegionPairHalf` carries the shared declaration, its claim and, in the primary,
+the deployed secondary's parity manifest (read through a StackReference, known at preview), as inputs and as
+registered outputs. Parity policies therefore judge the pair in the **primary's** preview/up. In the secondary
+(deployed first, when no primary exists) they judge what that half can show alone and never block on the
+missing peer.
 
 Unknown values (preview): rules read plain copies where unknowns are marked; a rule whose verdict depends on
 an unknown raises `UnknownValueError`, which the SDK reports as advisory "can't run during preview", never as a
@@ -29,7 +32,7 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from components import budgets
-from policies import compare
+from policies import compare, observe
 from policies import props as P
 
 MANDATORY, ADVISORY = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
@@ -49,6 +52,7 @@ def _undecided(what: str) -> Undecided:
 
 
 def _root(resources: list[PolicyResource]) -> Mapping[str, Any] | None:
+    """The root component's plain props (declaration, regions, manifest, peer manifest)."""
     root = next((r for r in resources if r.resource_type == P.ROOT), None)
     return P.plain(root.props) if root is not None else None
 
@@ -58,25 +62,87 @@ def _of(resources: list[PolicyResource], token: str) -> list[tuple[PolicyResourc
 
 
 # ------------------------------------------------------------------------------------------- parity (stack)
+class _PerRequest:
+    """What `_observe` made of one AnalyzeStack request, shared by the stack policies that judge it.
+
+    The SDK hands each stack policy freshly deserialized resources, so object identity cannot tell requests
+    apart. A request is recognised by its URNs, and a new one begins when a policy asks a second time (the SDK
+    runs every policy once per request, in order): a harness that re-sends the same URNs with other props is
+    therefore never served a stale observation.
+    """
+
+    def __init__(self) -> None:
+        self.key: tuple[str, ...] | None = None
+        self.served: set[str] = set()
+        self.value: Any = None
+
+    def get(self, policy: str, resources: list[PolicyResource]) -> Any:
+        key = tuple(r.urn for r in resources)
+        if key != self.key or policy in self.served:
+            self.key, self.served, self.value = key, set(), _observe(resources)
+        self.served.add(policy)
+        return self.value
+
+
+_REQUEST = _PerRequest()
+
+
+def _halves(
+    args: StackValidationArgs, policy: str
+) -> tuple[PolicyResource, Mapping[str, Any], Any, dict[str, Any]] | None:
+    """The root, its props, the pair and what this half has (observed from its resources); None without a root."""
+    return _REQUEST.get(policy, list(args.resources))
+
+
+def _observe(resources: list[PolicyResource]) -> tuple[PolicyResource, Mapping[str, Any], Any, dict[str, Any]] | None:
+    """Read the root (declaration, claim, peer) and observe the half's resources."""
+    root = next((r for r in resources if r.resource_type == P.ROOT), None)
+    if root is None:
+        return None
+    props = P.plain(root.props)
+    pair = P.pair_from_root(props)
+    if pair is None:
+        return None
+    claim = props.get("manifest") if isinstance(props.get("manifest"), Mapping) else {}
+    return root, props, pair, observe.observe(resources, pair, claim)
+
+
+def _config_set_names(pair: Any) -> dict[str, str]:
+    email = pair.shared.email
+    return {c.name: pair.physical_name(c.name) for c in (email.configuration_sets if email else [])}
+
+
+def _pair_findings(args: StackValidationArgs, policy: str) -> tuple[PolicyResource, list[compare.Finding]] | None:
+    """Every parity, claim and ordering finding of this stack (the observation is shared per request)."""
+    halves = _halves(args, policy)
+    if halves is None:
+        return None
+    root, props, pair, own = halves
+    settings = dict(args.get_config() or {})
+    declaration = props.get("declaration") if isinstance(props.get("declaration"), Mapping) else None
+    peer = props.get("peerManifest")
+    claim = props.get("manifest") if isinstance(props.get("manifest"), Mapping) else {}
+    findings = compare.claim_gaps(claim, own, root.urn) if claim else []
+    if isinstance(peer, Mapping) and peer:
+        ordering = compare.deploy_order(declaration or {}, peer, _config_set_names(pair))
+        covered = {f.subject for f in ordering}
+        parity = compare.compare_manifests(own, peer, declaration, settings)
+        findings += ordering + [f for f in parity if f.subject not in covered]
+    else:
+        findings += compare.check_half(own, declaration, settings)
+    return root, findings
+
+
 def _parity_validator(policy: str) -> Callable[[StackValidationArgs, ReportViolation], None]:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-        root = _root(list(args.resources))
-        if root is None:
+        found = _pair_findings(args, policy)
+        if found is None:
             return
-        own, peer = root.get("manifest"), root.get("peerManifest")
-        if own is P.UNKNOWN or not isinstance(own, Mapping):
-            raise _undecided("this half's parity manifest")
-        settings = dict(args.get_config() or {})
-        declaration = root.get("declaration") if isinstance(root.get("declaration"), Mapping) else None
-        if isinstance(peer, Mapping) and peer:
-            primary, secondary = (own, peer) if own.get("role") == "primary" else (peer, own)
-            findings = compare.compare_manifests(primary, secondary, declaration, settings)
-        else:
-            findings = compare.check_half(own, declaration, settings)
+        root, findings = found
         mine = [f for f in findings if f.policy == policy]
         for f in mine:
             if not f.undecided:
-                report_violation(f"{f.subject}: {f.message}", None)
+                report_violation(f"{f.subject}: {f.message}", f.urn or root.urn)
         if mine and all(f.undecided for f in mine):
             raise _undecided("; ".join(f"{f.subject}: {f.message}" for f in mine))
 
@@ -98,6 +164,11 @@ _PARITY = [
      "NEW_AND_OLD_IMAGES streams and point-in-time recovery."),
     (compare.API_PARITY, "The regional API exists in both regions with the same domain, Lambda runtime, memory, "
      "timeout and code."),
+    (compare.CLAIM, "The parity manifest a half exports (which the peer trusts) says what the half's registered "
+     "resources are: a claim without a resource, or a resource without a claim, is a violation."),
+    (compare.DEPLOY_ORDER, "The deployed secondary has everything today's declaration asks of it; otherwise deploy "
+     "the secondary first. Mandatory by default; a pull request's check makes it advisory (docs/policies.md)."),
+    (compare.SMS_PENDING, "Numbers whose registration is pending are reported, never counted as capacity."),
     (compare.ROUTING_PARITY, "STOP routing is wired across the pair: the alarm lives in the standby region, the "
      "primary's health check watches exactly that alarm, and the failover records alias the two regional APIs."),
 ]  # fmt: skip
@@ -113,7 +184,7 @@ PARITY_POLICIES = [
     StackValidationPolicy(
         name=name,
         description=description,
-        enforcement_level=ADVISORY if name == compare.SMS_SNOWSHOE else MANDATORY,
+        enforcement_level=ADVISORY if name in (compare.SMS_SNOWSHOE, compare.SMS_PENDING) else MANDATORY,
         validate=_parity_validator(name),
         config_schema=_SMS_SCHEMA if name.startswith("sms-") else None,
     )
@@ -123,7 +194,10 @@ PARITY_POLICIES = [
 
 # ----------------------------------------------------------------------------------- bucket guards (stack)
 def validate_bucket_guards(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    """Each bucket has versioning on, all four public-access blocks and a policy denying non-TLS requests."""
+    """Each bucket has versioning on, all four public-access blocks and a policy denying non-TLS requests.
+
+    A guard belongs to the bucket its `bucket` property depends on (known at preview, unlike the bucket's id).
+    """
     resources = list(args.resources)
     guards: dict[str, dict[str, Any]] = {}
     for token, key in (
@@ -131,29 +205,35 @@ def validate_bucket_guards(args: StackValidationArgs, report_violation: ReportVi
         (P.BUCKET_PUBLIC_ACCESS, "public"),
         (P.BUCKET_POLICY, "policy"),
     ):
-        for _, props in _of(resources, token):
-            if props.get("bucket") is P.UNKNOWN:
+        for resource, props in _of(resources, token):
+            owners = [d.urn for d in resource.property_dependencies.get("bucket") or []]
+            if not owners and props.get("bucket") is P.UNKNOWN:
                 raise _undecided("which bucket a versioning/public-access/policy resource belongs to")
-            guards.setdefault(str(props.get("bucket")), {})[key] = props
+            for owner in owners or [str(props.get("bucket"))]:
+                guards.setdefault(owner, {})[key] = props
+    undecided = []
     for resource, props in _of(resources, P.BUCKET):
         name = props.get("bucket")
-        if name is P.UNKNOWN:
-            raise _undecided("a bucket name")
-        have = guards.get(str(name), {}) or guards.get(str(props.get("id")), {})
+        have = guards.get(resource.urn) or guards.get(str(name)) or guards.get(str(props.get("id"))) or {}
         status = P.dig(have.get("versioning"), "versioningConfiguration.status")
         if status != "Enabled":
-            report_violation(f"bucket {name} has no versioning (status {status}); replication needs it", resource.urn)
+            report_violation(
+                f"bucket {name} has no versioning (status {status}); replication needs it: set "
+                "versioning_configuration status Enabled",
+                resource.urn,
+            )
         flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
         public = have.get("public") or {}
         if not all(public.get(f) is True for f in flags):
             report_violation(f"bucket {name} does not block public access (all four must be true)", resource.urn)
-        doc = P.policy_document((have.get("policy") or {}).get("policy"))
-        if (have.get("policy") or {}).get("policy") is P.UNKNOWN:
-            raise _undecided(f"bucket {name}'s policy")
-        if not _denies_insecure_transport(doc):
+        if (have.get("policy") or {}).get("policy") is P.UNKNOWN:  # it names the bucket's ARN
+            undecided.append(f"bucket {name}'s policy (TLS-only)")
+        elif not _denies_insecure_transport(P.policy_document((have.get("policy") or {}).get("policy"))):
             report_violation(
                 f"bucket {name} accepts non-TLS requests; add a Deny on aws:SecureTransport=false", resource.urn
             )
+    if undecided:
+        raise _undecided(", ".join(undecided))
 
 
 def _denies_insecure_transport(doc: dict[str, Any] | None) -> bool:
@@ -291,6 +371,65 @@ def validate_stop_health_check(args: StackValidationArgs, report_violation: Repo
             )
 
 
+STOP_ORDER = (
+    "failover does not work until both halves are deployed in order: pulumi up -s secondary, then pulumi up -s primary"
+)
+
+
+def validate_stop_contract(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """The declared STOP metric, the secondary's alarm and the alarm the primary's health check watches agree.
+
+    `regionpair failover` publishes the declared metric; the alarm must watch exactly it and the health check
+    must watch exactly that alarm, or publishing fails nobody over.
+    """
+    halves = _halves(args, "route53-stop-contract")
+    if halves is None:
+        return
+    root, props, pair, own = halves
+    if pair.shared.routing.mode.value != "failover" or pair.shared.api is None:
+        return
+    want = observe.declared_stop(pair)
+
+    def judge(alarm: Mapping[str, Any] | None, where: str, urn: str, fix: str) -> None:
+        if not alarm:
+            report_violation(f"{where} has no STOP alarm {want['name']}; {fix}; {STOP_ORDER}", urn)
+            return
+        bad = {k: alarm.get(k) for k, v in want.items() if not P.is_unknown(alarm.get(k)) and alarm.get(k) != v}
+        if bad:
+            expected = {k: want[k] for k in bad}
+            report_violation(
+                f"{where}'s STOP alarm has {bad}, pair.yaml routing.stop declares {expected} (what `regionpair "
+                f"failover` publishes); {fix}; {STOP_ORDER}",
+                urn,
+            )
+
+    if pair.this_role.value == "secondary":
+        alarm = (own.get("routing") or {}).get("alarm")
+        judge(alarm, f"the secondary ({pair.this.region})", (alarm or {}).get(observe.URN) or root.urn,
+              "let FailoverRouting build the alarm from routing.stop")  # fmt: skip
+        return
+    peer = props.get("peerManifest")
+    if not isinstance(peer, Mapping) or not peer:
+        return
+    alarm = P.dig(peer, "routing.alarm")
+    judge(alarm, f"the deployed secondary ({pair.secondary.region})", root.urn, "redeploy the secondary")
+    check = (own.get("routing") or {}).get("healthCheck")
+    if not check:
+        report_violation(f"the primary has no CLOUDWATCH_METRIC health check on {want['name']}; {STOP_ORDER}",
+                         root.urn)  # fmt: skip
+        return
+    watched = {"name": check.get("alarmName"), "region": check.get("alarmRegion")}
+    exported = {"name": (alarm or {}).get("name"), "region": (alarm or {}).get("region")}
+    for label, other in (("pair.yaml's STOP alarm", {k: want[k] for k in ("name", "region")}),
+                         ("the alarm the secondary exports", exported)):  # fmt: skip
+        if not P.is_unknown(watched) and watched != other:
+            report_violation(
+                f"the STOP health check watches {watched}, but {label} is {other}: build the check from the "
+                f"secondary's exported alarm (components/routing.py); {STOP_ORDER}",
+                check.get(observe.URN) or root.urn,
+            )
+
+
 # ---------------------------------------------------------------------------------------- budgets (stack)
 def validate_rto_budget(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """Worst-case RTO of the deployed routing (alarm period x periods + health check + TTL) fits the objective."""
@@ -391,6 +530,13 @@ STACK_POLICIES = [
         "its last known status when data is missing (seed 003).",
         enforcement_level=MANDATORY,
         validate=validate_stop_health_check,
+    ),
+    StackValidationPolicy(
+        name="route53-stop-contract",
+        description="The STOP metric pair.yaml declares (namespace, name, dimensions, period, evaluation periods), "
+        "the alarm the secondary exports and the alarm the primary's health check watches are one and the same.",
+        enforcement_level=MANDATORY,
+        validate=validate_stop_contract,
     ),
     StackValidationPolicy(
         name="pair-rto-budget",

@@ -14,6 +14,8 @@ from typing import Any
 
 from pulumi_policy.proxy import UnknownValueError
 
+from components.declaration import Half, Pair, Role, SharedDeclaration
+
 ROOT = "regionpair:index:RegionPairHalf"
 BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
@@ -27,6 +29,13 @@ RECORD = "aws:route53/record:Record"
 HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 LAMBDA = "aws:lambda/function:Function"
+API_DOMAIN = "aws:apigateway/domainName:DomainName"
+EMAIL_IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
+EMAIL_MAIL_FROM = "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes"
+CONFIGURATION_SET = "aws:sesv2/configurationSet:ConfigurationSet"
+SMS_NUMBER = "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber"
+SMS_POOL = "aws:pinpoint/smsvoicev2Pool:Smsvoicev2Pool"
+SMS_SENDER_ID = "aws:pinpoint/smsvoicev2SenderId:Smsvoicev2SenderId"
 
 
 # Actions with no resource type in the IAM Service Authorization Reference: a policy can only grant them on
@@ -65,6 +74,8 @@ def plain(value: Any) -> Any:
         except UnknownValueError:
             return UNKNOWN
         return items
+    if isinstance(value, float) and value.is_integer():  # the wire has only doubles; messages show 512, not 512.0
+        return int(value)
     return value
 
 
@@ -114,3 +125,17 @@ def as_list(value: Any) -> list[Any]:
     if value is None:
         return []
     return list(value) if isinstance(value, list) else [value]
+
+
+def pair_from_root(props: Mapping[str, Any]) -> Pair | None:
+    """Rebuild the pair from the root component's inputs (declaration, role, regions); None if they are absent."""
+    decl, role, region, peer_region = (props.get(k) for k in ("declaration", "role", "region", "peerRegion"))
+    if not isinstance(decl, Mapping) or role not in ("primary", "secondary") or not region or not peer_region:
+        return None
+    this = Role(role)
+    halves = {
+        this: Half(role=this, region=region, peer_stack=this.peer.value),
+        this.peer: Half(role=this.peer, region=peer_region, peer_stack=this.value),
+    }
+    shared = SharedDeclaration.model_validate(dict(decl))
+    return Pair(shared=shared, primary=halves[Role.PRIMARY], secondary=halves[Role.SECONDARY], this_role=this)

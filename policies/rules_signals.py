@@ -29,8 +29,9 @@ from pulumi_policy import (
 )
 
 from components.cdn import bucket_regional_domain, cdn_of
-from components.declaration import Half, Pair, Role, SharedDeclaration
+from components.declaration import Role
 from components.signals import composite_alarm_name, plan_alarms
+from policies.props import pair_from_root
 
 ROOT_TYPE = "regionpair:index:RegionPairHalf"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -43,20 +44,6 @@ _S3_REGIONAL = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9.-]+)\.s3\.(?P<region>[a-
 # ------------------------------------------------------------------------------------------------ helpers
 def _root(resources: list[PolicyResource]) -> PolicyResource | None:
     return next((r for r in resources if r.resource_type == ROOT_TYPE), None)
-
-
-def pair_from_root(props: Mapping[str, Any]) -> Pair | None:
-    """Rebuild the pair from the root component's inputs (declaration, role, regions); None if they are absent."""
-    decl, role, region, peer_region = (props.get(k) for k in ("declaration", "role", "region", "peerRegion"))
-    if not isinstance(decl, Mapping) or role not in ("primary", "secondary") or not region or not peer_region:
-        return None
-    this = Role(role)
-    halves = {
-        this: Half(role=this, region=region, peer_stack=this.peer.value),
-        this.peer: Half(role=this.peer, region=peer_region, peer_stack=this.value),
-    }
-    shared = SharedDeclaration.model_validate(dict(decl))
-    return Pair(shared=shared, primary=halves[Role.PRIMARY], secondary=halves[Role.SECONDARY], this_role=this)
 
 
 def _watched_metrics(props: Mapping[str, Any]) -> set[tuple[str | None, str | None]]:

@@ -9,9 +9,7 @@ with parent and dependencies). We do the same, with resources recorded by the mo
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +21,10 @@ from pulumi.asset import Archive, Asset, AssetArchive, FileArchive, FileAsset, S
 from pulumi.output import Unknown
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from regionpair.simulate import PROJECT, Recorded
+from regionpair import packproc
+from regionpair.simulate import Recorded
 
-PACK_DIR = Path(__file__).resolve().parent.parent / "policies"
+PACK_DIR = packproc.PACK_DIR
 UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"  # the engine's wire sentinel for an unknown value
 SIG = "4dabf18193072939515e22adb298388d"
 ASSET_SIG, ARCHIVE_SIG = "c44067f5952c0a294b673a41bacd8c17", "0def7320c3a5731c473e5ecbe6d01bc7"
@@ -91,31 +90,25 @@ def _options(r: Recorded) -> analyzer_pb2.AnalyzerResourceOptions:
 class PolicyPackProcess:
     """A running pack; use as a context manager."""
 
-    def __init__(self, stack: str, *, preview: bool = False, pack_dir: Path = PACK_DIR) -> None:
-        self.stack, self.preview, self.pack_dir = stack, preview, pack_dir
+    def __init__(self, stack: str, *, preview: bool = False, pack_dir: Path = PACK_DIR, wait: bool = True) -> None:
+        self.stack, self.preview, self.pack_dir, self.wait = stack, preview, pack_dir, wait
         self.process: subprocess.Popen[str] | None = None
         self.channel: grpc.Channel | None = None
         self.stub: analyzer_pb2_grpc.AnalyzerStub | None = None
 
     def __enter__(self) -> PolicyPackProcess:
-        env = {
-            **os.environ,
-            "PULUMI_PROJECT": PROJECT,
-            "PULUMI_STACK": self.stack,
-            "PULUMI_DRY_RUN": "true" if self.preview else "false",
-            "PULUMI_CONFIG": "{}",
-        }
-        repo = str(self.pack_dir.parent)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (repo, env.get("PYTHONPATH", "")) if p)
-        # The engine address is only used for logging from the pack; nothing needs to listen there.
-        self.process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", str(self.pack_dir)],
-            cwd=self.pack_dir,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
+        self.process = packproc.adopt(self.stack, self.preview, self.pack_dir) or packproc.spawn(
+            self.stack, self.preview, self.pack_dir
         )
+        if self.wait:
+            self.ready()
+        return self
+
+    def ready(self) -> PolicyPackProcess:
+        """Wait for the pack to print its port and connect (`wait=False` lets the caller work meanwhile)."""
+        if self.stub is not None:
+            return self
+        assert self.process is not None
         assert self.process.stdout is not None
         line = self.process.stdout.readline().strip()
         if not line.isdigit():

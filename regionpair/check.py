@@ -1,13 +1,15 @@
 """`regionpair check`: the whole policy gate offline, with no cloud credentials and no Pulumi CLI.
 
 Runs the program for both stacks under Pulumi's mock runtime (secondary first, then the primary with a
-StackReference answered by the secondary's outputs), sends every resource to the real policy pack over its
+StackReference answered by the deployed secondary's outputs: `--peer-outputs`, or this checkout's
+secondary), sends every resource to the real policy pack over its
 gRPC protocol (Analyze per resource, AnalyzeStack per stack) and reports violations grouped by policy.
 """
 
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +25,8 @@ from regionpair.analyzer import AnalyzerError, Diagnostic, PolicyPackProcess, lo
 from regionpair.simulate import StackRun, simulate_stack
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
+PACK_STACK = "check"
+"""PULUMI_STACK of the pack: one process serves both stacks (its analysis depends only on the requests)."""
 
 
 class OutputFormat(StrEnum):
@@ -52,25 +56,55 @@ def run_check(
     *,
     policy_config: dict[str, Any] | None = None,
     preview: bool = False,
+    peer_outputs: dict[str, Any] | None = None,
 ) -> list[StackReport]:
-    """Simulate the stacks in deploy order and analyze each one with the policy pack."""
-    runs: dict[str, StackRun] = {}
+    """Simulate the stacks in deploy order and analyze each one with the policy pack.
+
+    The primary reads the secondary as a real `pulumi preview -s primary` does: as deployed. `peer_outputs`
+    (the JSON of `pulumi stack output --json -s secondary`) is that deployed state; without it, the secondary
+    of this checkout stands for it, run once as an update (its computed values known, as after `pulumi up`).
+    The pack process starts first and loads while the programs run.
+    """
     order = sorted(stacks, key=lambda s: 0 if s == "secondary" else 1)
-    for stack in order:
-        peers = {name: run.outputs for name, run in runs.items()}
-        if stack != "secondary" and "secondary" not in runs:
-            peers["secondary"] = simulate_stack("secondary", config_dir=config_dir, preview=preview).outputs
-        runs[stack] = simulate_stack(stack, config_dir=config_dir, peer_outputs=peers, preview=preview)
-    reports = []
-    # One pack process serves both stacks: its analysis depends only on the requests, not on PULUMI_STACK.
-    with PolicyPackProcess("+".join(order), preview=preview) as pack:
-        pack.configure(policy_config or {})
-        for stack in order:
-            run = runs[stack]
+    with PolicyPackProcess(PACK_STACK, preview=preview, wait=False) as pack, ThreadPoolExecutor(1) as worker:
+        analyses: dict[str, Future[StackReport]] = {}
+
+        def analyze(run: StackRun) -> StackReport:
+            # The pack is another process: while it judges one stack, the next program runs here.
             diagnostics = [d for resource in run.resources for d in pack.analyze(resource)]
             diagnostics += pack.analyze_stack(run.resources)
-            reports.append(StackReport(stack, len(run.resources), diagnostics))
+            return StackReport(run.stack, len(run.resources), diagnostics)
+
+        deployed: dict[str, Any] | None = dict(peer_outputs) if peer_outputs is not None else None
+        for stack in order:
+            if stack == "secondary":
+                run = simulate_stack(stack, config_dir=config_dir, preview=preview)
+                if deployed is None and not preview:
+                    deployed = run.outputs
+            else:
+                if deployed is None:
+                    deployed = simulate_stack("secondary", config_dir=config_dir).outputs
+                peers = {"secondary": deployed}
+                run = simulate_stack(stack, config_dir=config_dir, peer_outputs=peers, preview=preview)
+            if not analyses:
+                pack.ready()
+                pack.configure(policy_config or {})
+            analyses[stack] = worker.submit(analyze, run)
+        reports = [analyses[stack].result() for stack in order]
     return reports
+
+
+def load_peer_outputs(path: Path | None) -> dict[str, Any] | None:
+    """Read `pulumi stack output --json -s secondary`; one line naming the file and the fix when it is wrong."""
+    if path is None:
+        return None
+    data = json.loads(path.read_text())
+    if not isinstance(data, dict) or not isinstance(data.get("parityManifest"), dict):
+        raise DeclarationError(
+            f"--peer-outputs {path}",
+            "holds no parityManifest; write it with: pulumi stack output --json -s secondary > FILE",
+        )
+    return data
 
 
 def render_text(reports: list[StackReport], console: Console) -> None:
@@ -120,6 +154,14 @@ def register(app: typer.Typer) -> None:
         preview: Annotated[
             bool, typer.Option(help="Run as a preview: values computed by AWS are unknown, as in `pulumi preview`.")
         ] = False,
+        peer_outputs: Annotated[
+            Path | None,
+            typer.Option(
+                help="The deployed secondary's outputs (`pulumi stack output --json -s secondary`): the primary "
+                "of this checkout is checked against what the secondary really exports.",
+                exists=True,
+            ),
+        ] = None,
     ) -> None:
         """Run both stacks under the mock runtime through the policy pack; exit 1 on mandatory violations."""
         stacks = stack or ["secondary", "primary"]
@@ -129,6 +171,7 @@ def register(app: typer.Typer) -> None:
                 stacks,
                 policy_config=load_policy_config(policy_config),
                 preview=preview,
+                peer_outputs=load_peer_outputs(peer_outputs),
             )
         except (DeclarationError, pulumi.RunError, AnalyzerError, json.JSONDecodeError) as err:
             typer.echo(f"regionpair check: {err}", err=True)

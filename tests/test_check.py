@@ -50,3 +50,36 @@ def test_preview_mode_reports_no_false_verdicts(pair_copy):
     assert result.exit_code == 0, result.output
     for report in json.loads(result.output):
         assert report["mandatory"] == 0
+
+
+def test_peer_outputs_checks_the_primary_against_the_deployed_secondary(pair_copy, tmp_path):
+    """A secondary deployed from an older pair.yaml (no configuration set): refused before anything changes."""
+    from regionpair.simulate import simulate_stack
+
+    older = pair_copy.shared(lambda d: d["email"].update(configurationSets=[]))
+    deployed = simulate_stack("secondary", config_dir=older.path).outputs
+    outputs = tmp_path / "secondary.json"
+    outputs.write_text(json.dumps(deployed))
+    from tests.conftest import ROOT
+
+    args = ["check", "--config-dir", str(ROOT), "--stack", "primary", "--peer-outputs", str(outputs), "--preview",
+            "--format", "json"]  # fmt: skip
+    result = runner.invoke(app, args)  # today's checkout: the repository's pair.yaml
+    assert result.exit_code == 1, result.output
+    diag = next(d for d in json.loads(result.output)[0]["diagnostics"] if d["policy"] == "pair-deploy-order")
+    assert "deploy the secondary first: pulumi up -s secondary" in diag["message"]
+    assert diag["level"] == "mandatory"
+    assert diag["urn"].endswith("regionpair:index:RegionPairHalf::notify")
+    config = tmp_path / "pull-request.json"
+    config.write_text(json.dumps({"pair-deploy-order": "advisory"}))
+    result = runner.invoke(app, [*args, "--policy-config", str(config)])
+    assert result.exit_code == 0, result.output
+
+
+def test_peer_outputs_without_a_manifest_is_one_line_exit_2(tmp_path):
+    outputs = tmp_path / "secondary.json"
+    outputs.write_text("{}")
+    result = runner.invoke(app, ["check", "--peer-outputs", str(outputs)])
+    assert result.exit_code == 2, result.output
+    assert "--peer-outputs" in result.output
+    assert "pulumi stack output --json -s secondary" in result.output

@@ -71,40 +71,41 @@ def _own(change: Callable[[dict], None]) -> Callable[[dict], None]:
 
 ROOT_BREAKS = [
     pytest.param(
-        "ses-identity-parity", _peer(lambda m: m["email"]["domains"].pop()),
-        "notify.example.com is not verified in us-west-2", id="domain-missing-in-standby",
+        "pair-deploy-order", _peer(lambda m: m["email"]["domains"].pop()),
+        "declares notify.example.com but the deployed secondary (us-west-2) has no SES identity",
+        id="domain-missing-in-standby",
     ),
     pytest.param(
-        "ses-identity-parity", _peer(lambda m: m["email"]["configurationSets"].clear()),
-        "configuration sets differ", id="configuration-sets-differ",
+        "pair-deploy-order", _peer(lambda m: m["email"]["configurationSets"].clear()),
+        "declares configuration sets ['notify-transactional']", id="configuration-sets-differ",
     ),
     pytest.param(
-        "s3-bucket-replication-parity", _own(lambda m: m["buckets"][0]["replication"].clear()),
-        "has no replication rule to notify-assets-us-west-2", id="no-replication-to-peer",
+        "pair-manifest-matches-resources", _own(lambda m: m["buckets"][0]["replication"].clear()),
+        "the exported parityManifest says bucket assets has {'replication': []}", id="claim-without-replication",
     ),
     pytest.param(
-        "s3-bucket-replication-parity", _own(lambda m: m["buckets"][0]["replication"][0].update(rtc=False)),
-        "without Replication Time Control", id="no-rtc-with-15-min-rpo",
+        "pair-manifest-matches-resources", _own(lambda m: m["buckets"][0]["replication"][0].update(rtc=False)),
+        "the exported parityManifest says bucket assets has", id="claim-without-rtc",
     ),
     pytest.param(
         "s3-bucket-replication-parity", _peer(lambda m: m["buckets"][0].update(versioning=False)),
         "is not versioned", id="replica-not-versioned",
     ),
     pytest.param(
-        "dynamodb-table-replica-parity", _own(lambda m: m["tables"][0].update(replicaRegions=[])),
-        "has no replica in us-west-2", id="table-without-replica",
+        "pair-manifest-matches-resources", _own(lambda m: m["tables"][0].update(replicaRegions=[])),
+        "says table orders has {'replicaRegions': []}", id="claim-table-without-replica",
     ),
     pytest.param(
-        "apigateway-api-parity", _peer(lambda m: m["api"].update(memoryMb=512)),
-        "memoryMb differs", id="lambda-memory-differs",
+        "pair-deploy-order", _peer(lambda m: m["api"].update(memoryMb=512)),
+        "the deployed secondary (us-west-2) runs {'memoryMb': 512}", id="lambda-memory-differs",
     ),
     pytest.param(
         "route53-stop-routing-parity", _peer(lambda m: m["routing"]["alarm"].update(region="us-east-1")),
         "not in the standby region us-west-2", id="alarm-in-primary-region",
     ),
     pytest.param(
-        "route53-stop-routing-parity", _own(lambda m: m["routing"]["healthCheck"].update(alarmName="other")),
-        "the health check watches other", id="health-check-on-wrong-alarm",
+        "pair-manifest-matches-resources", _own(lambda m: m["routing"]["healthCheck"].update(alarmName="other")),
+        "says STOP health check has {'alarmName': 'other'}", id="claim-health-check-on-other-alarm",
     ),
     pytest.param(
         "pair-rto-budget", _in("declaration", lambda d: d["objectives"].update(rtoSeconds=100)),
@@ -171,6 +172,11 @@ RESOURCE_BREAKS = [
     pytest.param(
         "route53-healthcheck-standby-alarm", "aws:route53/healthCheck:HealthCheck", "",
         lambda p: p.update(insufficientDataHealthStatus="Unhealthy"), "LastKnownStatus", id="insufficient-data",
+    ),
+    pytest.param(
+        "route53-stop-contract", "aws:route53/healthCheck:HealthCheck", "",
+        lambda p: p.update(cloudwatchAlarmName="other"), "the STOP health check watches {'name': 'other'",
+        id="health-check-on-another-alarm",
     ),
 ]
 
