@@ -11,10 +11,19 @@ from components.api import RegionalApi, RegionalApiArgs
 from components.app_state import AppStateStore, AppStateStoreArgs
 from components.bucket import ReplicatedBucket, ReplicatedBucketArgs
 from components.cdn import ReadPath, ReadPathArgs
-from components.declaration import Pair, Role
+from components.declaration import Pair, Role, RoutingMode
 from components.email import EmailIdentities, EmailIdentitiesArgs
 from components.event_replication import EventReplication, EventReplicationArgs
 from components.peer import Peer
+from components.region_switch import (
+    RegionSwitchFence,
+    RegionSwitchFenceArgs,
+    RegionSwitchPlan,
+    RegionSwitchPlanArgs,
+    RegionSwitchRecords,
+    RegionSwitchRecordsArgs,
+)
+from components.region_switch_model import fences_app_state
 from components.routing import FailoverRouting, FailoverRoutingArgs
 from components.signals import FailoverSignals, FailoverSignalsArgs
 from components.sms import SmsOrigination, SmsOriginationArgs
@@ -49,6 +58,7 @@ class RegionPairHalf(pulumi.ComponentResource):
                 "peerRegion": pair.peer.region,
                 "peerStack": pair.this.peer_stack,
                 "declaration": pair.shared.model_dump(mode="json", by_alias=True, exclude_none=True),
+                "halves": _halves(pair),
                 "peerManifest": peer.manifest if peer else None,
             },
             opts,
@@ -98,8 +108,13 @@ class RegionPairHalf(pulumi.ComponentResource):
         if s.api:
             api = RegionalApi(f"{name}-api", RegionalApiArgs(pair=pair, app_state=app_state), child)
             parts["api"] = api.manifest
-            routing = FailoverRouting(f"{name}-routing", FailoverRoutingArgs(pair=pair, api=api, peer=peer), child)
-            parts["routing"] = routing.manifest
+            if s.routing.mode is RoutingMode.REGION_SWITCH:
+                parts.update(_region_switch(name, pair, api, peer, child))
+            else:
+                routing = FailoverRouting(
+                    f"{name}-routing", FailoverRoutingArgs(pair=pair, api=api, peer=peer), child
+                )
+                parts["routing"] = routing.manifest
         if s.signals is not None:
             parts["signals"] = FailoverSignals(
                 f"{name}-signals", FailoverSignalsArgs(pair=pair, api=api), child
@@ -122,6 +137,47 @@ class RegionPairHalf(pulumi.ComponentResource):
                 "region": pair.this.region,
                 "peerRegion": pair.peer.region,
                 "declaration": pair.shared.model_dump(mode="json", by_alias=True, exclude_none=True),
+                "halves": _halves(pair),
                 "peerManifest": peer.manifest if peer else None,
             }
         )
+
+
+def _region_switch(
+    name: str, pair: Pair, api: RegionalApi, peer: Peer | None, child: pulumi.ResourceOptions
+) -> dict[str, Any]:
+    """`routing.mode: region-switch` (components/region_switch.py): no STOP alarm or health check.
+
+    Each half builds its fence function, the secondary the plan, the primary the API's records on the plan's
+    health checks.
+    """
+    parts: dict[str, Any] = {}
+    if fences_app_state(pair):
+        fence = RegionSwitchFence(f"{name}-switch-fence", RegionSwitchFenceArgs(pair=pair), child)
+        parts["regionSwitchFence"] = fence.manifest
+    if pair.this_role is Role.SECONDARY:
+        parts["regionSwitch"] = RegionSwitchPlan(f"{name}-switch", RegionSwitchPlanArgs(pair=pair), child).manifest
+        parts["routing"] = {"mode": RoutingMode.REGION_SWITCH.value, "alarm": None, "healthCheck": None,
+                            "records": [], "ttl": None}  # fmt: skip
+        return parts
+    assert peer is not None  # the primary reads the secondary
+    targets = {
+        Role.PRIMARY: (api.regional_domain_name, api.regional_zone_id),
+        Role.SECONDARY: (peer.get("api", "regionalDomainName"), peer.get("api", "regionalZoneId")),
+    }
+    records = RegionSwitchRecords(
+        f"{name}-switch-records",
+        RegionSwitchRecordsArgs(pair=pair, targets=targets, plan_arn=peer.get("regionSwitch", "planArn")),
+        child,
+    )
+    parts["routing"] = records.manifest
+    return parts
+
+
+def _halves(pair: Pair) -> dict[str, Any]:
+    """Both stack files' halves (region, numbers, ...), as the program validated them.
+
+    The pack judges per-half declarations, such as the secondary's requested SMS numbers, from them (a half holds
+    plain config only, never a secret).
+    """
+    return {r.value: pair.half(r).model_dump(mode="json", by_alias=True, exclude_none=True) for r in Role}

@@ -159,7 +159,7 @@ class RegionSwitchFence(pulumi.ComponentResource):
     """
 
     function_arn: pulumi.Output[str]
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
 
     def __init__(self, name: str, args: RegionSwitchFenceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("regionpair:routing:RegionSwitchFence", name, None, opts)
@@ -222,7 +222,7 @@ class RegionSwitchFence(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group, policy]),
         )  # fmt: skip
         self.function_arn = function.arn
-        self.manifest = pulumi.Output.from_input(
+        self.manifest = (  # a dict of Output leaves: known leaves stay known in preview (docs/policies.md)
             {
                 "functionName": function_name,
                 "functionArn": function.arn,
@@ -252,7 +252,7 @@ class RegionSwitchPlan(pulumi.ComponentResource):
     """
 
     plan_arn: pulumi.Output[str]
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
 
     def __init__(self, name: str, args: RegionSwitchPlanArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         pair = args.pair
@@ -292,7 +292,7 @@ class RegionSwitchPlan(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
         )
         self.plan_arn = plan.arn
-        self.manifest = pulumi.Output.from_input(
+        self.manifest = (  # a dict of Output leaves: known leaves stay known in preview (docs/policies.md)
             {
                 "planName": spec["name"],
                 "planArn": plan.arn,
@@ -361,7 +361,7 @@ class RegionSwitchRecords(pulumi.ComponentResource):
     `FailoverRouting` plus `planArn`.
     """
 
-    manifest: pulumi.Output[dict[str, Any]]
+    manifest: dict[str, Any]
 
     def __init__(self, name: str, args: RegionSwitchRecordsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("regionpair:routing:RegionSwitchRecords", name, None, opts)
@@ -398,7 +398,5 @@ class RegionSwitchRecords(pulumi.ComponentResource):
                 "aliasTarget": {"name": target_name, "zoneId": target_zone, "evaluateTargetHealth": True},
                 "healthCheckId": health_check_id,
             })  # fmt: skip
-        self.manifest = pulumi.Output.from_input(
-            {"mode": "region-switch", "planArn": args.plan_arn, "records": records, "ttl": None}
-        )
+        self.manifest = {"mode": "region-switch", "planArn": args.plan_arn, "records": records, "ttl": None}
         self.register_outputs({"manifest": self.manifest})

@@ -69,6 +69,10 @@ def _counts(number: Mapping[str, Any]) -> bool:
     return number.get("status", "active") == "active" and number.get("pooled", True) is True
 
 
+def _mps(numbers: list[Mapping[str, Any]], country: str) -> float:
+    return sum(float(n.get("mps", default_mps(str(n.get("type")), country))) for n in numbers)
+
+
 def _capacity_terms(numbers: list[Mapping[str, Any]]) -> str:
     return " + ".join(f"{n.get('type')} {n.get('mps')}" for n in numbers)
 
@@ -87,39 +91,48 @@ def check_half(
     sms_decl = decl.get("sms") or {}
     sms = _section(manifest, "sms") or {}
     numbers = [n for n in sms.get("numbers") or [] if isinstance(n, Mapping) and n.get("type") != "SIMULATOR"]
-    for n in numbers:
-        if n.get("status") == "pending":
-            out.add(
-                SMS_PENDING,
-                f"{subject} sms {n.get('country')}",
-                f"{region} has a {n.get('type')} number for {n.get('country')} "
-                f"({n.get('phoneNumber') or n.get('arn')}) "
-                "whose registration is pending: it does not count as capacity until it is active and pooled",
-            )
+    pending = [n for n in numbers if n.get("status") == "pending"]
     numbers = [n for n in numbers if _counts(n)]
-    for country, need in (sms_decl.get("countries") or {}).items():
+    declared = sms_decl.get("countries") or {}
+    for country in sorted({str(n.get("country")) for n in pending} | set(declared)):
         have = [n for n in numbers if n.get("country") == country]
-        minimum = max(int(need.get("minimumNumbers", 2)), int(cfg["minimumNumbers"]))
-        if len(have) < minimum:
-            out.add(
-                SMS_MINIMUM,
-                f"{subject} sms {country}",
-                f"{region} holds {len(have)} origination number(s) for {country}, fewer than {minimum}; "
-                "add sms.numbers or regionpair:existingNumbers for that region",
-            )
-        volume = float(need.get("failoverVolumeMps", 0) or 0)
-        if role == "secondary" and volume > 0:
-            capacity = sum(float(n.get("mps", default_mps(str(n.get("type")), country))) for n in have)
-            sender_ids = [s for s in sms.get("senderIds") or [] if s.get("country") == country]
-            capacity += sum(float(s.get("mps", default_mps("SENDER_ID", country))) for s in sender_ids)
-            if capacity < volume:
-                out.add(
-                    SMS_THROUGHPUT,
-                    f"{subject} sms {country}",
-                    f"the standby can send {capacity:g} msg/s to {country} "
-                    f"({_capacity_terms(have) or 'no numbers'}), "
-                    f"less than the declared failover volume {volume:g} msg/s; add numbers of a faster type",
-                )
+        waiting = [n for n in pending if n.get("country") == country]
+        names = ", ".join(f"{n.get('type')} {n.get('phoneNumber') or n.get('arn')}" for n in waiting)
+        need = declared.get(country)
+        short: list[str] = []
+        if need is not None:
+            minimum = max(int(need.get("minimumNumbers", 2)), int(cfg["minimumNumbers"]))
+            if len(have) < minimum:
+                what = (f"{region} holds {len(have)} active pooled origination number(s) for {country}, fewer than "
+                        f"{minimum}")  # fmt: skip
+                if len(have) + len(waiting) >= minimum:
+                    short.append(what)
+                else:
+                    out.add(SMS_MINIMUM, f"{subject} sms {country}",
+                            f"{what} (pending: {len(waiting)}); add regionpair:requestedNumbers or "
+                            "regionpair:existingNumbers in that region's stack file")  # fmt: skip
+            volume = float(need.get("failoverVolumeMps", 0) or 0)
+            if role == "secondary" and volume > 0:
+                capacity = _mps(have, country) + sum(
+                    float(s.get("mps", default_mps("SENDER_ID", country)))
+                    for s in sms.get("senderIds") or [] if s.get("country") == country
+                )  # fmt: skip
+                if capacity < volume:
+                    what = (f"the standby can send {capacity:g} msg/s to {country} "
+                            f"({_capacity_terms(have) or 'no active numbers'}), less than the declared failover "
+                            f"volume {volume:g} msg/s")  # fmt: skip
+                    if capacity + _mps(waiting, country) >= volume:
+                        short.append(what)
+                    else:
+                        out.add(SMS_THROUGHPUT, f"{subject} sms {country}", f"{what}; add numbers of a faster type")
+        if waiting:
+            # Pending numbers are never capacity. When they would close a shortfall, the shortfall is reported
+            # here (advisory) so that the first deploy, which requests them, is possible; it stays visible.
+            gap = f"{'; '.join(short)}: " if short else ""
+            out.add(SMS_PENDING, f"{subject} sms {country}",
+                    f"{gap}{len(waiting)} number(s) pending registration ({names}) are not capacity until "
+                    "ACTIVE and pooled; `regionpair sms status` says when, then set status: active and pulumi up",
+                    )  # fmt: skip
     toll_free: dict[str, int] = {}
     for n in numbers:
         if n.get("type") == "TOLL_FREE":
@@ -428,7 +441,10 @@ def _show(value: Any) -> str:
 
 # -------------------------------------------------------------------------------------------- deploy order
 def deploy_order(
-    declaration: Mapping[str, Any], secondary: Mapping[str, Any], config_set_names: Mapping[str, str]
+    declaration: Mapping[str, Any],
+    secondary: Mapping[str, Any],
+    config_set_names: Mapping[str, str],
+    requested: list[Mapping[str, Any]] | None = None,
 ) -> list[Finding]:
     """What today's declaration asks of the secondary that the deployed secondary lacks.
 
@@ -451,19 +467,19 @@ def deploy_order(
     if missing:
         out.add(DEPLOY_ORDER, "configuration sets", f"pair.yaml declares configuration sets {missing} that the "
                 f"deployed secondary ({region}) lacks; {DEPLOY_SECONDARY_FIRST}")  # fmt: skip
-    sms_decl = declaration.get("sms") or {}
     numbers = (secondary.get("sms") or {}).get("numbers") or []
     declared: dict[tuple[str, str], int] = {}
-    for req in sms_decl.get("numbers") or []:
+    for req in requested or []:  # Pulumi.<secondary>.yaml regionpair:requestedNumbers
         key = (str(req.get("country")), str(req.get("type")))
-        declared[key] = declared.get(key, 0) + int(req.get("count", 1))
+        declared[key] = declared.get(key, 0) + 1
     for (country, kind), count in sorted(declared.items()):
         held = sum(
             1 for n in numbers if (n.get("country"), n.get("type"), n.get("source")) == (country, kind, "requested")
         )
         if held < count:
-            out.add(DEPLOY_ORDER, f"{subject} sms {country}", f"pair.yaml requests {count} {kind} number(s) for "
-                    f"{country}; the deployed secondary ({region}) holds {held}; {DEPLOY_SECONDARY_FIRST}")  # fmt: skip
+            out.add(DEPLOY_ORDER, f"{subject} sms {country}",
+                    f"the secondary's stack file requests {count} {kind} number(s) for {country}; the deployed "
+                    f"secondary ({region}) holds {held}; {DEPLOY_SECONDARY_FIRST}")  # fmt: skip
     lam = (declaration.get("api") or {}).get("lambda")
     api = secondary.get("api") or {}
     if declaration.get("api") and api:

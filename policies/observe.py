@@ -317,14 +317,15 @@ def _api(stack: Stack, pair: Pair, claim: Mapping[str, Any]) -> dict[str, Any] |
 def _routing(stack: Stack, pair: Pair) -> dict[str, Any]:
     mode = pair.shared.routing.mode.value
     out: dict[str, Any] = {"mode": mode, "alarm": None, "healthCheck": None, "records": []}
-    if mode != "failover":
+    if mode == "latency":
         return out
     name = stop_alarm_name(pair)
     for r, p in stack.of(P.METRIC_ALARM):
-        if p.get("name") == name:
+        if mode == "failover" and p.get("name") == name:
             out["alarm"] = stop_alarm_of(p) | {URN: r.urn}
     for r, p in stack.of(P.HEALTH_CHECK):
-        if p.get("type") == "CLOUDWATCH_METRIC":
+        # In region-switch mode the records' health checks are the plan's (not resources of this stack).
+        if mode == "failover" and p.get("type") == "CLOUDWATCH_METRIC":
             out["healthCheck"] = {
                 URN: r.urn,
                 "id": p.get("id", P.UNKNOWN),

@@ -124,7 +124,8 @@ def _pair_findings(args: StackValidationArgs, policy: str) -> tuple[PolicyResour
     claim = props.get("manifest") if isinstance(props.get("manifest"), Mapping) else {}
     findings = compare.claim_gaps(claim, own, root.urn) if claim else []
     if isinstance(peer, Mapping) and peer:
-        ordering = compare.deploy_order(declaration or {}, peer, _config_set_names(pair))
+        requested = [n.model_dump(mode="json", by_alias=True) for n in pair.secondary.requested_numbers]
+        ordering = compare.deploy_order(declaration or {}, peer, _config_set_names(pair), requested)
         covered = {f.subject for f in ordering}
         parity = compare.compare_manifests(own, peer, declaration, settings)
         findings += ordering + [f for f in parity if f.subject not in covered]
@@ -441,6 +442,8 @@ def validate_rto_budget(args: StackValidationArgs, report_violation: ReportViola
     objective = int((decl.get("objectives") or {}).get("rtoSeconds", 300))
     routing = decl.get("routing") or {}
     mode = routing.get("mode", "failover")
+    if mode == "region-switch":
+        return  # the plan's own budget: arc-plan-rto-within-objective (policies/rules_region_switch.py)
     if mode == "failover":
         alarm = _stop_alarm(resources, root)
         if alarm is None:
@@ -559,4 +562,10 @@ def _signal_policies() -> list[Any]:
     return list(POLICIES)
 
 
-ALL_POLICIES = [*PARITY_POLICIES, *RESOURCE_POLICIES, *STACK_POLICIES, *_signal_policies()]
+def _region_switch_policies() -> list[Any]:
+    from policies.rules_region_switch import POLICIES
+
+    return list(POLICIES)
+
+
+ALL_POLICIES = [*PARITY_POLICIES, *RESOURCE_POLICIES, *STACK_POLICIES, *_signal_policies(), *_region_switch_policies()]

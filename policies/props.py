@@ -137,5 +137,10 @@ def pair_from_root(props: Mapping[str, Any]) -> Pair | None:
         this: Half(role=this, region=region, peer_stack=this.peer.value),
         this.peer: Half(role=this.peer, region=peer_region, peer_stack=this.value),
     }
+    declared = props.get("halves")
+    if isinstance(declared, Mapping):  # both stack files' halves, as the program validated them
+        for r in Role:
+            if isinstance(declared.get(r.value), Mapping):
+                halves[r] = Half.model_validate(dict(declared[r.value]))
     shared = SharedDeclaration.model_validate(dict(decl))
     return Pair(shared=shared, primary=halves[Role.PRIMARY], secondary=halves[Role.SECONDARY], this_role=this)

@@ -25,6 +25,9 @@ from components.region_switch_model import PLAN_ARN_RE, check_plan
 ACCOUNT_ID = "123456789012"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
 PLAN = "aws:arcregionswitch/plan:Plan"
+ACCOUNT_PLANS: dict[str, dict[str, Any]] = {}
+"""Region switch plans created by any run in this process, by ARN: the mock account both stacks share. The
+secondary's `pulumi up` creates the plan; the primary's data source (`get_route53_health_checks`) reads it."""
 HEALTH_CHECKS_INVOKE = "aws:arcregionswitch/getRoute53HealthChecks:getRoute53HealthChecks"
 
 # API Gateway regional endpoints' Route 53 hosted zone ids (AWS General Reference, API Gateway endpoints).
@@ -152,7 +155,7 @@ class CloudMocks(pmocks.Mocks):
         if problems:
             raise ValueError(f"ValidationException: {problems[0]}")
         arn = f"arn:aws:arc-region-switch::{ACCOUNT_ID}:plan/{inputs['name']}:{_hex(name, n=6)}"
-        self.plans[arn] = inputs
+        self.plans[arn] = ACCOUNT_PLANS[arn] = inputs
         return arn, {**inputs, "arn": arn, "owner": ACCOUNT_ID, "tagsAll": inputs.get("tags", {})}
 
     def _plan_health_checks(self, args: pmocks.MockCallArgs) -> dict[str, Any]:
@@ -163,7 +166,7 @@ class CloudMocks(pmocks.Mocks):
         arn = str(args.args.get("planArn", ""))
         if not PLAN_ARN_RE.match(arn):
             raise ValueError(f"ValidationException: {arn!r} is not a Region switch plan ARN")
-        plan = self.plans.get(arn)
+        plan = self.plans.get(arn) or ACCOUNT_PLANS.get(arn)
         if plan is None:
             raise ValueError(f"ResourceNotFoundException: plan {arn} does not exist")
         checks: list[dict[str, Any]] = []
