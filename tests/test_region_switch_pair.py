@@ -71,7 +71,8 @@ def test_a_record_without_the_plans_health_check_is_caught(variant, pack):
     for props in (record.inputs, record.outputs):
         props.pop("healthCheckId", None)
     caught = [d for d in _mandatory(pack, primary) if d.policy == "route53-records-on-plan-health-checks"]
-    assert caught and caught[0].urn == record.urn, caught
+    assert caught, "a record without the plan's health check passed"
+    assert caught[0].urn == record.urn, caught
 
 
 def test_a_plan_rto_above_the_objective_is_caught(variant, pack):
@@ -80,5 +81,6 @@ def test_a_plan_rto_above_the_objective_is_caught(variant, pack):
     for props in (plan.inputs, plan.outputs):
         props["recoveryTimeObjectiveMinutes"] = 30
     caught = [d for d in _mandatory(pack, secondary) if d.policy == "arc-plan-rto-within-objective"]
-    assert caught and "exceeds objectives.rtoSeconds 300 s" in caught[0].message, caught
+    assert caught, "a plan RTO above the objective passed"
+    assert "exceeds objectives.rtoSeconds 300 s" in caught[0].message, caught
     assert caught[0].urn == plan.urn
