@@ -2,9 +2,8 @@
 
 The components run on their own under Pulumi's mock runtime (`RecordingMonitor` + `CloudMocks`, the mock
 cloud plus the plan's ARN format and the `get_route53_health_checks` data source), from the example pair loaded
-with `load_pair` and given `routing.regionSwitch` settings through `with_region_switch` (the declaration gets the
-field when the mode is wired in: docs/region-switch-integration.md). The fence function's code runs against
-moto's DynamoDB.
+with `load_pair` and given `routing.regionSwitch` settings through `with_region_switch`. The whole pair in this
+mode runs in tests/test_region_switch_pair.py. The fence function's code runs against moto's DynamoDB.
 """
 
 from __future__ import annotations

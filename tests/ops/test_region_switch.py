@@ -290,3 +290,26 @@ def test_status_reads_evaluation_and_last_execution_from_the_standby(pair) -> No
     assert got.active_execution == EXEC
     assert got.last_execution is not None
     assert got.last_execution["executionId"] == EXEC
+
+
+def test_cli_failover_in_region_switch_mode_drives_the_plan(pair_copy, monkeypatch):
+    """`regionpair failover --dry-run` dispatches to the plan (not STOP) and asks the standby's data plane."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from regionpair import ops_cli
+    from regionpair.cli import app
+    from regionpair.ops.context import load_context
+
+    example = (ROOT / "docs" / "examples" / "pair-region-switch.yaml").read_text()
+    (pair_copy.path / "pair.yaml").write_text(example)
+    clients = StubbedClients()
+    plans(clients.stub("us-west-2"))
+    monkeypatch.setattr(ops_cli, "_setup", lambda d, p, e: (load_context(pair_copy.path), clients))
+    result = CliRunner().invoke(app, ["failover", "--dry-run", "--json", "--config-dir", str(pair_copy.path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["action"], data["target_region"], data["execution_region"]) == ("activate", "us-west-2", "us-west-2")
+    assert clients.asked == [("arc-region-switch", "us-west-2")]
+    clients.stubs["us-west-2"].assert_no_pending_responses()
