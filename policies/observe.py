@@ -23,7 +23,7 @@ from typing import Any
 from pulumi_policy import PolicyResource
 
 from components.declaration import Pair, Role
-from components.routing import STOP_DIMENSION, config_hash, stop_alarm_name
+from components.routing import config_hash, stop_alarm_name, stop_alarm_settings
 from components.sms_throughput import mps as default_mps
 from policies import props as P
 
@@ -378,13 +378,5 @@ def stop_alarm_of(props: Mapping[str, Any]) -> dict[str, Any]:
 
 def declared_stop(pair: Pair) -> dict[str, Any]:
     """The STOP metric the declaration promises (what `regionpair failover` publishes to)."""
-    stop = pair.shared.routing.stop
-    return {
-        "name": stop_alarm_name(pair),
-        "region": pair.secondary.region,
-        "namespace": stop.namespace,
-        "metric": stop.metric_name,
-        "dimensions": {STOP_DIMENSION: pair.shared.name},
-        "period": stop.period_seconds,
-        "evaluationPeriods": stop.evaluation_periods,
-    }
+    settings = stop_alarm_settings(pair)
+    return {k: settings[k] for k in ("name", "region", *STOP_KEYS)}
