@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedError, ReadTimeoutError
 
 
 class OpsError(Exception):
@@ -26,3 +26,8 @@ def aws_error(err: BaseException, resource: str, region: str, next_step: str) ->
 
 
 AWS_ERRORS = (ClientError, BotoCoreError)
+
+
+def outcome_unknown(err: BaseException) -> bool:
+    """The request may have been processed: it was sent and the reply was lost (read timeout, closed early)."""
+    return isinstance(err, (ReadTimeoutError, ConnectionClosedError))

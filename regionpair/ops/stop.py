@@ -41,7 +41,7 @@ from components.declaration import Role
 from components.routing import stop_alarm_settings
 from components.signals import plan_alarms
 from regionpair.ops.context import PairContext
-from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error, reason
+from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error, outcome_unknown, reason
 
 FAILOVER_VALUE, FAILBACK_VALUE = 1.0, 0.0
 # The Statistic values a CLOUDWATCH_METRIC health check accepts (Route 53 API reference, CloudWatchAlarmConfiguration).
@@ -426,9 +426,13 @@ def _publish_window(
         try:
             publish(cw, alarm, value, when)
         except AWS_ERRORS as err:
-            if not report.published:
+            if not report.published and not outcome_unknown(err):
                 raise aws_error(err, f"metric {alarm.namespace}/{alarm.metric}", alarm.region,
                                 "nothing was published; retry the command") from None  # fmt: skip
+            if not report.published:  # the reply was lost: CloudWatch may have the datapoint, never say it has not
+                raise aws_error(err, f"metric {alarm.namespace}/{alarm.metric}", alarm.region,
+                                "the datapoint may have been published (reply lost); rerun the command: "
+                                "publishing the same value again is harmless") from None  # fmt: skip
             report.checks.append(Check("publish", "unavailable", f"datapoint {i + 1} of {needed}: {reason(err)}"))
             return
         report.published.append({"value": value, "timestamp": when.isoformat(timespec="seconds")})
