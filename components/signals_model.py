@@ -104,6 +104,10 @@ class SmsSignals(AlarmWindow):
 class VolumeSignals(AlarmWindow):
     """Seed 000's 'lack of event notifications': traffic that drops to nothing is a signal in itself."""
 
+    enabled: bool = False
+    """Opt-in: a volume floor pages after `periodSeconds x evaluationPeriods` of silence, in normal operation too
+    (missing data is breaching: silence is the signal). Turn it on for senders whose quietest normal gap is
+    shorter than that window."""
     period_seconds: int = 300
     evaluation_periods: int = Field(3, ge=1, le=100)
     datapoints_to_alarm: int = Field(3, ge=1, le=100)

@@ -182,3 +182,10 @@ def test_disabled_group_creates_no_alarms(pair_copy) -> None:
     pair = load_pair(pair_copy.path, stack_config(pair_copy.path, "secondary"), "secondary")
     groups = {s.signal for s in plan_alarms(pair, Role.SECONDARY)}
     assert groups == {"api", "email"}, groups
+
+
+def test_volume_floor_is_opt_in(pair_copy) -> None:
+    """It pages after any quiet window in normal operation, so a pair gets one only when it asks (issue 10)."""
+    pair_copy.shared(lambda d: d["signals"]["volume"].pop("enabled"))
+    pair = load_pair(pair_copy.path, stack_config(pair_copy.path, "primary"), "primary")
+    assert "volume" not in {s.signal for s in plan_alarms(pair, Role.PRIMARY)}
