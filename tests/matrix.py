@@ -72,6 +72,14 @@ def _long_latency(shared: dict[str, Any], primary: dict[str, Any], secondary: di
     _regions(primary, secondary, "ap-northeast-1", "ap-southeast-2")
 
 
+def _region_switch_long(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[str, Any]) -> None:
+    """The longest names in region-switch mode: the routing section of docs/examples/pair-region-switch.yaml."""
+    _long(shared, primary, secondary)
+    variant = yaml.safe_load((ROOT / "docs" / "examples" / "pair-region-switch.yaml").read_text())
+    shared["routing"] = variant["routing"]
+    shared["routing"]["regionSwitch"]["planName"] = long_name("plan")  # the default would pass ARC's 32
+
+
 def _number_types(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[str, Any]) -> None:
     """Every requestable type in each half, at each stage of its lifecycle (pending ones are not pooled)."""
     shared["sms"]["countries"] = {"US": {"minimumNumbers": 2}, "GB": {"minimumNumbers": 1}}
@@ -107,6 +115,7 @@ CORNERS: tuple[Corner, ...] = (
     Corner("example", lambda s, p, q: None),
     Corner("longest-names-ap-failover-cdn-events", _long),
     Corner("longest-names-ap-latency-no-cdn", _long_latency),
+    Corner("longest-names-ap-region-switch", _region_switch_long),
     Corner("every-number-type", _number_types),
     # The same pair at its second `pulumi up`, once the 10DLC registration is approved and the number flipped to
     # active: it is pooled now, and the account holds it ACTIVE.

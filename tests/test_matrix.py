@@ -73,7 +73,7 @@ def test_the_matrix_reaches_the_corners_it_claims(tmp_path):
         seen["events"].add(bool(shared["email"].get("replicateEvents")))
         seen["name"].add(len(shared["name"]))
     assert {"ap-southeast-2", "ap-northeast-1"} <= seen["regions"]
-    assert seen["routing"] == {"failover", "latency"}
+    assert seen["routing"] == {"failover", "latency", "region-switch"}
     assert seen["numbers"] == {"TOLL_FREE", "TEN_DLC", "SIMULATOR", "LONG_CODE"}  # SHORT_CODE: declared by ARN
     assert seen["cdn"] == {True, False}
     assert seen["events"] == {True, False}
