@@ -220,32 +220,24 @@ class EmailIdentities(pulumi.ComponentResource):
                 ),
                 opts=child,
             )
-            aws.sesv2.ConfigurationSetEventDestination(
-                f"{name}-set-{cs.name}-destination",
-                configuration_set_name=config_set.configuration_set_name,
-                event_destination_name="events",
-                region=region,
-                event_destination=aws.sesv2.ConfigurationSetEventDestinationEventDestinationArgs(
-                    enabled=True,
-                    matching_event_types=list(cs.events),
-                    sns_destination=aws.sesv2.ConfigurationSetEventDestinationEventDestinationSnsDestinationArgs(
-                        topic_arn=topic.arn
+            # Two destinations per set: SNS for the events themselves, CloudWatch for the per-set metrics that
+            # alarms split by `ses:configuration-set` watch (SES publishes those only through such a destination).
+            sns = aws.sesv2.ConfigurationSetEventDestinationEventDestinationSnsDestinationArgs(topic_arn=topic.arn)
+            targets = {
+                "destination": ("events", {"sns_destination": sns}),
+                "metrics": ("metrics", {"cloud_watch_destination": metrics_destination(pair.physical_name(cs.name))}),
+            }
+            for role, (destination_name, target) in targets.items():
+                aws.sesv2.ConfigurationSetEventDestination(
+                    f"{name}-set-{cs.name}-{role}",
+                    configuration_set_name=config_set.configuration_set_name,
+                    event_destination_name=destination_name,
+                    region=region,
+                    event_destination=aws.sesv2.ConfigurationSetEventDestinationEventDestinationArgs(
+                        enabled=True, matching_event_types=list(cs.events), **target
                     ),
-                ),
-                opts=child,
-            )
-            aws.sesv2.ConfigurationSetEventDestination(
-                f"{name}-set-{cs.name}-metrics",
-                configuration_set_name=config_set.configuration_set_name,
-                event_destination_name="metrics",
-                region=region,
-                event_destination=aws.sesv2.ConfigurationSetEventDestinationEventDestinationArgs(
-                    enabled=True,
-                    matching_event_types=list(cs.events),
-                    cloud_watch_destination=metrics_destination(pair.physical_name(cs.name)),
-                ),
-                opts=child,
-            )
+                    opts=child,
+                )
             out.append((config_set, topic, (cs.destination.value, list(cs.events))))
         return out
 
