@@ -9,6 +9,7 @@ gRPC protocol (Analyze per resource, AnalyzeStack per stack) and reports violati
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -22,7 +23,7 @@ from rich.table import Table
 
 from components.declaration import DeclarationError
 from regionpair.analyzer import AnalyzerError, Diagnostic, PolicyPackProcess, load_policy_config
-from regionpair.simulate import StackRun, simulate_stack
+from regionpair.simulate import Recorded, StackRun, simulate_stack
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 PACK_STACK = "check"
@@ -67,29 +68,35 @@ def run_check(
     """
     order = sorted(stacks, key=lambda s: 0 if s == "secondary" else 1)
     with PolicyPackProcess(PACK_STACK, preview=preview, wait=False) as pack, ThreadPoolExecutor(1) as worker:
+        # One worker talks to the pack, in order: it waits for the pack to load while the first program runs.
+        started = worker.submit(lambda: pack.ready().configure(policy_config or {}))
         analyses: dict[str, Future[StackReport]] = {}
 
-        def analyze(run: StackRun) -> StackReport:
-            # The pack is another process: while it judges one stack, the next program runs here.
-            diagnostics = [d for resource in run.resources for d in pack.analyze(resource)]
+        def stream(into: list[Future[list[Diagnostic]]]) -> Callable[[Recorded], None]:
+            # As the engine does, each resource is analyzed when it registers: the pack (another process)
+            # judges it while the program goes on here.
+            return lambda resource: into.append(worker.submit(pack.analyze, resource))
+
+        def analyze(run: StackRun, streamed: list[Future[list[Diagnostic]]]) -> StackReport:
+            diagnostics = [d for future in streamed for d in future.result()]
             diagnostics += pack.analyze_stack(run.resources)
             return StackReport(run.stack, len(run.resources), diagnostics)
 
         deployed: dict[str, Any] | None = dict(peer_outputs) if peer_outputs is not None else None
         for stack in order:
+            streamed: list[Future[list[Diagnostic]]] = []
             if stack == "secondary":
-                run = simulate_stack(stack, config_dir=config_dir, preview=preview)
+                run = simulate_stack(stack, config_dir=config_dir, preview=preview, on_register=stream(streamed))
                 if deployed is None and not preview:
                     deployed = run.outputs
             else:
                 if deployed is None:
                     deployed = simulate_stack("secondary", config_dir=config_dir).outputs
                 peers = {"secondary": deployed}
-                run = simulate_stack(stack, config_dir=config_dir, peer_outputs=peers, preview=preview)
-            if not analyses:
-                pack.ready()
-                pack.configure(policy_config or {})
-            analyses[stack] = worker.submit(analyze, run)
+                run = simulate_stack(stack, config_dir=config_dir, peer_outputs=peers, preview=preview,
+                                     on_register=stream(streamed))  # fmt: skip
+            analyses[stack] = worker.submit(analyze, run, streamed)
+        started.result()  # the pack's own start-up error, if any, before any analysis result
         reports = [analyses[stack].result() for stack in order]
     return reports
 

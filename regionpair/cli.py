@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 if sys.argv[1:2] == ["check"]:  # start the pack first: it loads on the other core while we import (issue 9)
@@ -45,4 +46,17 @@ if sys.argv[1:2] != ["check"]:
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        if sys.argv[1:2] != ["check"]:
+            raise
+        # The gate has printed its verdict and stopped the pack: skip the interpreter's teardown of the
+        # thousands of pulumi_aws modules, gRPC and asyncio state it loaded (~0.7 s of a ~3.5 s run, measured
+        # with bench/bench_check.py), which does no work a user or CI needs.
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        if done.code is not None and not isinstance(done.code, int):
+            print(done.code, file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
