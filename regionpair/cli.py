@@ -57,6 +57,9 @@ def main() -> None:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
         if done.code is not None and not isinstance(done.code, int):
             print(done.code, file=sys.stderr)
+        from regionpair import packproc
+
+        packproc.stop_unadopted()  # atexit handlers do not run after os._exit
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)

@@ -53,7 +53,8 @@ def adopt(stack: str, preview: bool, pack_dir: Path) -> subprocess.Popen[str] | 
 
 
 @atexit.register
-def _stop_unadopted() -> None:
+def stop_unadopted() -> None:
+    """Stop a pack started early that nobody adopted (an error came first); also run at exit."""
     for process in _early.values():
         if process.poll() is None:
             process.terminate()
