@@ -83,3 +83,26 @@ def test_peer_outputs_without_a_manifest_is_one_line_exit_2(tmp_path):
     assert result.exit_code == 2, result.output
     assert "--peer-outputs" in result.output
     assert "pulumi stack output --json -s secondary" in result.output
+
+
+def test_the_console_script_keeps_exit_codes_and_output(pair_copy, tmp_path):
+    """The installed `regionpair check` ends with os._exit after its verdict: codes and output must survive it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = str(Path(sys.executable).parent / "regionpair")
+    config = tmp_path / "policy-config.json"
+    config.write_text(json.dumps({"sms-number-minimum": {"minimumNumbers": 3}}))
+    base = [script, "check", "--config-dir", str(pair_copy.path), "--stack", "secondary"]
+    ok = subprocess.run([*base, "--format", "json"], capture_output=True, text=True, check=False)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)[0]["stack"] == "secondary"
+    bad = subprocess.run([*base, "--policy-config", str(config)], capture_output=True, text=True, check=False)
+    assert bad.returncode == 1, bad.stdout + bad.stderr
+    assert "FAILED" in bad.stdout
+    pair_copy.shared(lambda d: d["email"]["domains"].append("exa mple.com"))
+    broken = subprocess.run(base, capture_output=True, text=True, check=False)
+    assert broken.returncode == 2, broken.stdout + broken.stderr
+    assert "pair.yaml email.domains[2]" in broken.stderr
+    assert "Traceback" not in broken.stderr
