@@ -114,13 +114,24 @@ def _s(v: Any) -> str:
     return str(v)
 
 
+S3_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+"""Bucket name prefixes S3 reserves (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)."""
+REGISTRATION_GATED_TYPES = ("TOLL_FREE", "TEN_DLC")
+"""Number types AWS keeps PENDING while their registration is reviewed (SMS_WAIT)."""
+
+
+def registration_gated(number_type: Any, registration_id: Any) -> bool:
+    """Whether a requested number stays PENDING for days: a gated type, or any number with a registration."""
+    return str(number_type) in REGISTRATION_GATED_TYPES or bool(registration_id)
+
+
 def _bucket_name(v: Any) -> str | None:
     name = str(v)
     if re.fullmatch(r"(\d{1,3}\.){3}\d{1,3}", name):
         return "is formatted as an IP address"
     if ".." in name:
         return "has two adjacent periods"
-    for prefix in ("xn--", "sthree-", "amzn-s3-demo-"):
+    for prefix in S3_RESERVED_PREFIXES:
         if name.startswith(prefix):
             return f"starts with the reserved prefix {prefix}"
     for suffix in ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3"):
@@ -204,7 +215,7 @@ def _replication(inputs: dict[str, Any]) -> str | None:
 
 
 def _phone_number_wait(inputs: dict[str, Any]) -> str | None:
-    gated = inputs.get("numberType") in ("TOLL_FREE", "TEN_DLC") or inputs.get("registrationId")
+    gated = registration_gated(inputs.get("numberType"), inputs.get("registrationId"))
     if gated and inputs.get("waitForActive") is not False:
         return (
             f"a {inputs.get('numberType')} number (or one with registrationId) stays PENDING while its registration "
@@ -558,5 +569,4 @@ def check_pool(name: str, inputs: dict[str, Any], numbers: dict[str, dict[str, A
 
 def number_status(inputs: dict[str, Any]) -> str:
     """The status AWS gives a requested number: registration-gated types stay PENDING (SMS_WAIT)."""
-    gated = inputs.get("numberType") in ("TOLL_FREE", "TEN_DLC") or inputs.get("registrationId")
-    return "PENDING" if gated else "ACTIVE"
+    return "PENDING" if registration_gated(inputs.get("numberType"), inputs.get("registrationId")) else "ACTIVE"

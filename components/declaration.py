@@ -334,7 +334,7 @@ class NumberRequest(_Model):
     @property
     def registration_gated(self) -> bool:
         """Whether AWS keeps the number PENDING while a registration is reviewed (days): never wait for it."""
-        return self.type in (NumberType.TOLL_FREE, NumberType.TEN_DLC) or self.registration_id is not None
+        return constraints.registration_gated(self.type.value, self.registration_id)
 
     @model_validator(mode="after")
     def _requestable(self) -> NumberRequest:
@@ -549,7 +549,7 @@ class SharedDeclaration(_Model):
     @classmethod
     def _bucket_prefix(cls, v: str) -> str:
         # The pair name starts every bucket name: S3 reserves these prefixes (components/constraints.py).
-        for prefix in ("xn--", "sthree-", "amzn-s3-demo-"):
+        for prefix in constraints.S3_RESERVED_PREFIXES:
             if v.startswith(prefix):
                 raise ValueError(f"{v!r} starts with {prefix!r}, which S3 reserves for bucket names; rename the pair")
         return v
@@ -812,7 +812,7 @@ def check_cdn(s: SharedDeclaration, decl_name: str = DEFAULT_DECLARATION_FILE) -
         raise DeclarationError(f"{decl_name} cdn.api", "puts the API behind CloudFront but no api: is declared")
 
 
-def _registration_key(value: str) -> tuple[str | None, str]:
+def registration_key(value: str) -> tuple[str | None, str]:
     """(region or None, bare id) of a registration id or ARN."""
     m = _REGISTRATION_ARN_RE.match(value)
     return (m.group(1), m.group(2)) if m else (None, value)
@@ -855,7 +855,7 @@ def check_sms_numbers(pair: Pair, stack_key: dict[Role, str]) -> None:
             reg = getattr(num, "registration_id", None)
             if reg is None:
                 continue
-            region, bare = _registration_key(reg)
+            region, bare = registration_key(reg)
             if region is not None and region != half.region:
                 raise DeclarationError(
                     f"{key}.registrationId",

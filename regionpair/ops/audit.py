@@ -13,6 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from components.declaration import Role
 from components.regions import dkim_signing_domain
 from policies.compare import Finding, compare_manifests
+from regionpair.ops import sms_numbers
 from regionpair.ops.clients import Clients
 from regionpair.ops.context import PairContext
 from regionpair.ops.errors import aws_error
@@ -160,20 +161,11 @@ def _api(clients: Clients, ctx: PairContext, role: Role) -> dict[str, Any] | Non
 
 
 def _sms(clients: Clients, ctx: PairContext, region: str) -> dict[str, Any] | None:
+    """Live numbers with AWS's status and pool membership: only ACTIVE, pooled ones count as capacity."""
     if ctx.pair.shared.sms is None:
         return None
-    from components.sms_throughput import mps
-
     sms = clients.get("pinpoint-sms-voice-v2", region)
-    numbers = []
-    for page in sms.get_paginator("describe_phone_numbers").paginate():
-        for n in page.get("PhoneNumbers", []):
-            if n.get("Status") in ("ACTIVE", "ASSOCIATING", "PENDING"):
-                numbers.append(
-                    {"country": n["IsoCountryCode"], "type": n["NumberType"], "arn": n["PhoneNumberArn"],
-                     "mps": mps(n["NumberType"], n["IsoCountryCode"])}
-                )  # fmt: skip
-    return {"region": region, "numbers": numbers}
+    return {"region": region, "numbers": sms_numbers.manifest_entries(sms_numbers.describe_numbers(sms))}
 
 
 def live_manifest(clients: Clients, ctx: PairContext, role: Role) -> dict[str, Any]:

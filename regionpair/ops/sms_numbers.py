@@ -16,7 +16,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from components.declaration import ExistingNumber, NumberRequest, NumberStatus, NumberType, Pair, Role
+from components.declaration import ExistingNumber, NumberRequest, NumberStatus, NumberType, Pair, Role, registration_key
 from components.sms import NUMBER_TAG, pooled_flags
 
 # DescribeRegistrations.RegistrationIds takes at most 5 ids (botocore pinpoint-sms-voice-v2 model, max 5; the
@@ -107,7 +107,8 @@ def requested_by_tag(sms: Any, pair_name: str, numbers: list[dict[str, Any]]) ->
 
 
 def _bare(registration: str | None) -> str | None:
-    return registration.rsplit("/", 1)[-1] if registration else None
+    """A registration's bare id, as DescribeRegistrations takes it (the declaration may give its ARN)."""
+    return registration_key(registration)[1] if registration else None
 
 
 def advise(

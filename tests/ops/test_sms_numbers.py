@@ -236,3 +236,20 @@ def test_cli_table_names_the_key_to_flip(stubbed_clients):
     flat = " ".join(result.output.split())
     assert "activate" in flat, result.output
     assert "requestedNumbers[0]" in flat, result.output
+
+
+def test_audit_counts_only_active_pooled_live_numbers(stubbed_clients):
+    """`regionpair audit` reads the same live entries: a PENDING number is reported pending, never capacity."""
+    from policies.compare import SMS_MINIMUM, SMS_PENDING, check_half
+    from regionpair.ops import audit
+
+    ctx = load_context(ROOT)
+    clients = Clients(boto3.Session(region_name="us-east-1"))
+    stub = stubbed_clients("us-east-1")
+    live_numbers = [_number(TFN_ARN, "TOLL_FREE", "PENDING"), _number(TEN_DLC_ARN, "TEN_DLC", "ACTIVE", pool="p")]
+    stub.add_response("describe_phone_numbers", {"PhoneNumbers": live_numbers}, {})
+    live = {"role": "primary", "region": "us-east-1", "sms": audit._sms(clients, ctx, "us-east-1")}
+    findings = check_half(live, ctx.pair.shared.model_dump(mode="json", by_alias=True))
+    sms = [f for f in findings if f.policy in (SMS_MINIMUM, SMS_PENDING)]
+    assert [f.policy for f in sms] == [SMS_PENDING], findings
+    assert "holds 1 active pooled origination number(s) for US, fewer than 2" in sms[0].message
