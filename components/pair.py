@@ -49,19 +49,17 @@ class RegionPairHalf(pulumi.ComponentResource):
     def __init__(self, name: str, args: RegionPairHalfArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         pair = args.pair
         peer = Peer(pair) if pair.this_role is Role.PRIMARY else None
+        # What the policy pack reads from the root, as input and (below) as registered outputs.
+        for_policies = {
+            "role": pair.this_role.value,
+            "region": pair.this.region,
+            "peerRegion": pair.peer.region,
+            "declaration": pair.shared.model_dump(mode="json", by_alias=True, exclude_none=True),
+            "halves": _halves(pair),
+            "peerManifest": peer.manifest if peer else None,
+        }
         super().__init__(
-            "regionpair:index:RegionPairHalf",
-            name,
-            {
-                "role": pair.this_role.value,
-                "region": pair.this.region,
-                "peerRegion": pair.peer.region,
-                "peerStack": pair.this.peer_stack,
-                "declaration": pair.shared.model_dump(mode="json", by_alias=True, exclude_none=True),
-                "halves": _halves(pair),
-                "peerManifest": peer.manifest if peer else None,
-            },
-            opts,
+            "regionpair:index:RegionPairHalf", name, {**for_policies, "peerStack": pair.this.peer_stack}, opts
         )
         s = pair.shared
         child = pulumi.ResourceOptions(parent=self)
@@ -130,17 +128,7 @@ class RegionPairHalf(pulumi.ComponentResource):
         }
         # The engine gives stack policies a component's registered outputs, not its inputs: repeat what the
         # policy pack needs (declaration, regions, the peer's manifest) next to this half's manifest.
-        self.register_outputs(
-            {
-                "manifest": self.manifest,
-                "role": pair.this_role.value,
-                "region": pair.this.region,
-                "peerRegion": pair.peer.region,
-                "declaration": pair.shared.model_dump(mode="json", by_alias=True, exclude_none=True),
-                "halves": _halves(pair),
-                "peerManifest": peer.manifest if peer else None,
-            }
-        )
+        self.register_outputs({"manifest": self.manifest, **for_policies})
 
 
 def _region_switch(

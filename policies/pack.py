@@ -51,16 +51,6 @@ def _undecided(what: str) -> Undecided:
     return Undecided(what)
 
 
-def _root(resources: list[PolicyResource]) -> Mapping[str, Any] | None:
-    """The root component's plain props (declaration, regions, manifest, peer manifest)."""
-    root = next((r for r in resources if r.resource_type == P.ROOT), None)
-    return P.plain(root.props) if root is not None else None
-
-
-def _of(resources: list[PolicyResource], token: str) -> list[tuple[PolicyResource, dict[str, Any]]]:
-    return [(r, P.plain(r.props)) for r in resources if r.resource_type == token]
-
-
 # ------------------------------------------------------------------------------------------- parity (stack)
 class _PerRequest:
     """What `_observe` made of one AnalyzeStack request, shared by the stack policies that judge it.
@@ -206,14 +196,14 @@ def validate_bucket_guards(args: StackValidationArgs, report_violation: ReportVi
         (P.BUCKET_PUBLIC_ACCESS, "public"),
         (P.BUCKET_POLICY, "policy"),
     ):
-        for resource, props in _of(resources, token):
+        for resource, props in P.of_type(resources, token):
             owners = [d.urn for d in resource.property_dependencies.get("bucket") or []]
             if not owners and props.get("bucket") is P.UNKNOWN:
                 raise _undecided("which bucket a versioning/public-access/policy resource belongs to")
             for owner in owners or [str(props.get("bucket"))]:
                 guards.setdefault(owner, {})[key] = props
     undecided = []
-    for resource, props in _of(resources, P.BUCKET):
+    for resource, props in P.of_type(resources, P.BUCKET):
         name = props.get("bucket")
         have = guards.get(resource.urn) or guards.get(str(name)) or guards.get(str(props.get("id"))) or {}
         status = P.dig(have.get("versioning"), "versioningConfiguration.status")
@@ -321,7 +311,7 @@ def validate_failover_records(args: StackValidationArgs, report_violation: Repor
     """Failover records come in PRIMARY/SECONDARY pairs; PRIMARY has a health check; short TTL when not alias."""
     max_ttl = int((args.get_config() or {}).get("maxTtlSeconds", 60))
     groups: dict[tuple[Any, Any, Any], list[tuple[PolicyResource, dict[str, Any]]]] = {}
-    for resource, props in _of(list(args.resources), P.RECORD):
+    for resource, props in P.of_type(list(args.resources), P.RECORD):
         policies = props.get("failoverRoutingPolicies") or []
         if not policies:
             continue
@@ -351,9 +341,9 @@ def validate_failover_records(args: StackValidationArgs, report_violation: Repor
 def validate_stop_health_check(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """A CLOUDWATCH_METRIC health check watches an alarm in the standby region, keeping last known status."""
     resources = list(args.resources)
-    root = _root(resources) or {}
+    root = P.root_props(resources) or {}
     standby = root.get("peerRegion") if root.get("role") == "primary" else root.get("region")
-    for resource, props in _of(resources, P.HEALTH_CHECK):
+    for resource, props in P.of_type(resources, P.HEALTH_CHECK):
         if props.get("type") != "CLOUDWATCH_METRIC":
             continue
         region = props.get("cloudwatchAlarmRegion")
@@ -435,7 +425,7 @@ def validate_stop_contract(args: StackValidationArgs, report_violation: ReportVi
 def validate_rto_budget(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """Worst-case RTO of the deployed routing (alarm period x periods + health check + TTL) fits the objective."""
     resources = list(args.resources)
-    root = _root(resources)
+    root = P.root_props(resources)
     if root is None or not isinstance(root.get("declaration"), Mapping):
         return
     decl = root["declaration"]
@@ -464,7 +454,7 @@ def validate_rto_budget(args: StackValidationArgs, report_violation: ReportViola
 
 
 def _stop_alarm(resources: list[PolicyResource], root: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    for _, props in _of(resources, P.METRIC_ALARM):
+    for _, props in P.of_type(resources, P.METRIC_ALARM):
         if str(props.get("name", "")).endswith("stop-failover"):
             return props
     peer = root.get("peerManifest") or {}
@@ -474,16 +464,16 @@ def _stop_alarm(resources: list[PolicyResource], root: Mapping[str, Any]) -> Map
 def validate_rpo_budget(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """The RPO implied by the deployed replication (RTC 15 min, global tables ~1 min) fits the objective."""
     resources = list(args.resources)
-    root = _root(resources)
+    root = P.root_props(resources)
     if root is None or not isinstance(root.get("declaration"), Mapping):
         return
     objective = int((root["declaration"].get("objectives") or {}).get("rpoMinutes", 15))
     stores: list[dict[str, Any]] = []
-    for _, props in _of(resources, P.BUCKET_REPLICATION):
+    for _, props in P.of_type(resources, P.BUCKET_REPLICATION):
         for rule in props.get("rules") or []:
             rtc = P.dig(rule, "destination.replicationTime.status") == "Enabled"
             stores.append({"name": f"{props.get('bucket')}/{rule.get('id')}", "replicationTimeControl": rtc})
-    tables = [{"name": p.get("name")} for _, p in _of(resources, P.TABLE) if p.get("replicas")]
+    tables = [{"name": p.get("name")} for _, p in P.of_type(resources, P.TABLE) if p.get("replicas")]
     budget = budgets.worst_case_rpo(stores, tables)
     if budget.minutes is None:
         report_violation(f"RPO unbounded: {budget.arithmetic}; enable Replication Time Control", None)

@@ -90,6 +90,17 @@ def is_unknown(value: Any) -> bool:
     return False
 
 
+def root_props(resources: Sequence[Any]) -> dict[str, Any] | None:
+    """The root component's plain props (declaration, regions, manifest, peer manifest), or None without one."""
+    root = next((r for r in resources if r.resource_type == ROOT), None)
+    return plain(root.props) if root is not None else None
+
+
+def of_type(resources: Sequence[Any], token: str) -> list[tuple[Any, dict[str, Any]]]:
+    """Every resource of type `token` with its plain props."""
+    return [(r, plain(r.props)) for r in resources if r.resource_type == token]
+
+
 def dig(data: Any, path: str, default: Any = None) -> Any:
     """`dig(props, "a.b.0.c")`: a nested value, or `default` when a step is missing."""
     cur = data

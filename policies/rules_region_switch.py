@@ -48,11 +48,6 @@ def _resources(args: StackValidationArgs) -> list[PolicyResource]:
     return list(args.resources)
 
 
-def _root(resources: list[PolicyResource]) -> dict[str, Any] | None:
-    root = next((r for r in resources if r.resource_type == P.ROOT), None)
-    return P.plain(root.props) if root is not None else None
-
-
 def _mode_on(root: Mapping[str, Any] | None) -> bool:
     return bool(root) and P.dig(root, "declaration.routing.mode") == MODE
 
@@ -70,7 +65,7 @@ def _peer_plan(root: Mapping[str, Any]) -> Mapping[str, Any] | None:
 def validate_plan_spans_pair(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """The plan covers both regions of the pair, with the strategy's approach, and passes AWS's constraints."""
     resources = _resources(args)
-    root = _root(resources)
+    root = P.root_props(resources)
     if not _mode_on(root):
         return
     assert root is not None
@@ -106,7 +101,7 @@ def validate_plan_spans_pair(args: StackValidationArgs, report_violation: Report
 def validate_plan_rto(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """The plan's RTO is within the objective, and its automated steps can meet it."""
     resources = _resources(args)
-    root = _root(resources)
+    root = P.root_props(resources)
     if not _mode_on(root):
         return
     assert root is not None
@@ -123,7 +118,7 @@ def validate_plan_rto(args: StackValidationArgs, report_violation: ReportViolati
         steps = activate[0].get("steps") or [] if activate else []
         lambda_steps = sum(1 for st in steps if st.get("executionBlockType") == "CustomActionLambda")
         # Lambda's default timeout is 3 s; the fence functions of this stack say theirs.
-        fences = [p for _, p in _of(resources, P.LAMBDA) if "switch-fence" in str(p.get("name"))]
+        fences = [p for _, p in P.of_type(resources, P.LAMBDA) if "switch-fence" in str(p.get("name"))]
         fn = max((int(p.get("timeout") or 3) for p in fences), default=3)
         worst = lambda_steps * fn + HEALTH_CHECK_FLIP_SECONDS + 60
         if worst > objective:
@@ -134,23 +129,19 @@ def validate_plan_rto(args: StackValidationArgs, report_violation: ReportViolati
             )
 
 
-def _of(resources: list[PolicyResource], token: str) -> list[tuple[PolicyResource, dict[str, Any]]]:
-    return [(r, P.plain(r.props)) for r in resources if r.resource_type == token]
-
-
 # ----------------------------------------------------------------------------------------------- records
 def validate_records_on_plan_health_checks(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """Primary: one record per plan region for the API name, each on a health check this stack did not make."""
     resources = _resources(args)
-    root = _root(resources)
+    root = P.root_props(resources)
     if not _mode_on(root) or (root or {}).get("role") != "primary":
         return
     assert root is not None
     name = P.dig(root, "declaration.api.domainName")
     regions = sorted([root.get("region"), root.get("peerRegion")])
     # A health check this stack registered: AnalyzeStack shows its outputs, whose ARN ends in the id.
-    own_checks = {str(p.get("arn", "")).rsplit("/", 1)[-1] for _, p in _of(resources, P.HEALTH_CHECK)} - {""}
-    records = [(r, p) for r, p in _of(resources, P.RECORD) if str(p.get("name", "")).rstrip(".") == name]
+    own_checks = {str(p.get("arn", "")).rsplit("/", 1)[-1] for _, p in P.of_type(resources, P.HEALTH_CHECK)} - {""}
+    records = [(r, p) for r, p in P.of_type(resources, P.RECORD) if str(p.get("name", "")).rstrip(".") == name]
     ids = sorted(str(p.get("setIdentifier")) for _, p in records)
     if ids != regions:
         report_violation(
@@ -183,10 +174,10 @@ def _doc(value: Any) -> dict[str, Any] | None:
 def validate_execution_role(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """The Region switch execution role trusts only Region switch and allows only documented actions, scoped."""
     resources = _resources(args)
-    if not _mode_on(_root(resources)):
+    if not _mode_on(P.root_props(resources)):
         return
     roles: set[str] = set()
-    for resource, props in _of(resources, P.ROLE):
+    for resource, props in P.of_type(resources, P.ROLE):
         trust = _doc(props.get("assumeRolePolicy")) or {}
         principals = [P.dig(s, "Principal.Service") for s in trust.get("Statement") or []]
         if any(SERVICE_PRINCIPAL in P.as_list(p) for p in principals):
@@ -194,7 +185,7 @@ def validate_execution_role(args: StackValidationArgs, report_violation: ReportV
             if principals != [SERVICE_PRINCIPAL]:
                 what = f"the execution role trusts {principals}"
                 report_violation(f"{what}; trust only {SERVICE_PRINCIPAL}", resource.urn)
-    for resource, props in _of(resources, P.ROLE_POLICY):
+    for resource, props in P.of_type(resources, P.ROLE_POLICY):
         if str(props.get("role")) not in roles:
             continue
         doc = _doc(props.get("policy"))

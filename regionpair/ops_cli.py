@@ -63,9 +63,7 @@ Approve = Annotated[
     bool, typer.Option("--approve", help="Region-switch mode: approve the plan's ManualApproval step with your "
                                          "credentials when the execution asks (default: wait for an approver).")
 ]  # fmt: skip
-DOMAIN_ERRORS = (
-    *AWS_ERRORS, OpsError, DeclarationError, LookupError, sync.CheckpointError, region_switch.RegionSwitchError,
-)  # fmt: skip
+DOMAIN_ERRORS = (*AWS_ERRORS, OpsError, DeclarationError, LookupError, sync.CheckpointError)
 
 
 def _setup(config_dir: Path | None, profile: str | None, endpoint_url: str | None) -> tuple[PairContext, Clients]:

@@ -29,6 +29,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from components.declaration import Pair, Role
 from components.region_switch_model import plan_name, recovery_approach
+from regionpair.ops.errors import OpsError, reason
 
 SERVICE = "arc-region-switch"
 DONE = frozenset({"completed", "completedWithExceptions", "completedMonitoringApplicationHealth"})
@@ -36,7 +37,7 @@ STOPPED = frozenset({"canceled", "planExecutionTimedOut", "failed", "pausedByFai
 APPROVAL_EVENTS = frozenset({"stepPendingApproval", "executionPendingApproval"})
 
 
-class RegionSwitchError(Exception):
+class RegionSwitchError(OpsError):
     """One line: plan, region, what happened, what to do next."""
 
     def __init__(self, plan: str, region: str, what: str, next_step: str) -> None:
@@ -108,12 +109,7 @@ class Status:
 
 
 def _fail(plan: str, region: str, err: Exception, next_step: str) -> RegionSwitchError:
-    if isinstance(err, ClientError):
-        e = err.response.get("Error", {})
-        what = f"{e.get('Code', 'error')}: {e.get('Message', '')}".rstrip(": ")
-    else:
-        what = str(err).splitlines()[0] if str(err) else err.__class__.__name__
-    return RegionSwitchError(plan, region, what, next_step)
+    return RegionSwitchError(plan, region, reason(err), next_step)
 
 
 def _region(client: Any) -> str:
