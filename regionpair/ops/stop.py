@@ -169,12 +169,6 @@ def publish(cloudwatch: Any, alarm: DeployedAlarm, value: float, when: datetime)
     cloudwatch.put_metric_data(Namespace=alarm.namespace, MetricData=[datum])
 
 
-def primary_unhealthy(cloudwatch: Any, composite_alarm: str) -> bool:
-    """Whether the primary region's composite "region unhealthy" alarm fires (read in the primary region)."""
-    found = cloudwatch.describe_alarms(AlarmNames=[composite_alarm], AlarmTypes=["CompositeAlarm"])
-    return any(a["StateValue"] == "ALARM" for a in found.get("CompositeAlarms", []))
-
-
 def failback_blockers(cloudwatch: Any, composite_alarm: str, silent_by_design: list[str]) -> list[str]:
     """Member alarms of the primary's composite that are in ALARM for a reason other than silence.
 

@@ -123,10 +123,12 @@ def test_failback_refused_while_primary_unhealthy(ctx):
     with Stubber(cw) as stub:
         stub.add_response("describe_alarms", {"CompositeAlarms": [composite], "MetricAlarms": []},
                           {"AlarmNames": [name], "AlarmTypes": ["CompositeAlarm"]})  # fmt: skip
+        stub.add_response("describe_alarms", {"MetricAlarms": [{"AlarmName": "x", "StateValue": "ALARM"}]},
+                          {"AlarmNames": ["x"]})  # fmt: skip
         stub.add_response("describe_alarms", {"CompositeAlarms": [{**composite, "StateValue": "OK"}]},
                           {"AlarmNames": [name], "AlarmTypes": ["CompositeAlarm"]})  # fmt: skip
-        assert stop.primary_unhealthy(cw, name)
-        assert not stop.primary_unhealthy(cw, name)
+        assert stop.failback_blockers(cw, name, []) == ["x"]
+        assert stop.failback_blockers(cw, name, []) == []
 
 
 def test_status_reads_the_live_pair(ctx, endpoint, alarm, independent):
