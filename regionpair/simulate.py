@@ -23,8 +23,8 @@ from pulumi.runtime import mocks as pmocks
 from pulumi.runtime import settings as psettings
 
 from regionpair.mockcloud import CloudMocks
+from regionpair.packproc import PROJECT
 
-PROJECT = "regionpair"
 ORGANIZATION = "organization"
 PROGRAM_DIR = Path(__file__).resolve().parent.parent
 STACK_TYPE = "pulumi:pulumi:Stack"

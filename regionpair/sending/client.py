@@ -35,11 +35,11 @@ from typing import Any
 from botocore.config import Config
 from botocore.exceptions import (
     ClientError,
-    ConnectionClosedError,
     ConnectTimeoutError,
     EndpointConnectionError,
-    ReadTimeoutError,
 )
+
+from regionpair.ops.errors import outcome_unknown
 
 THROTTLING = {"Throttling", "ThrottlingException", "TooManyRequestsException", "LimitExceededException"}
 Sender = Callable[[dict[str, Any]], str]
@@ -137,7 +137,7 @@ class CircuitBreaker:
 
 def _classify(err: Exception) -> str:
     # The request was written and no answer came back: the service may have acted on it.
-    if isinstance(err, (ReadTimeoutError, ConnectionClosedError)):
+    if outcome_unknown(err):
         return "ambiguous"
     # No connection was made: the request never reached the service.
     if isinstance(err, (EndpointConnectionError, ConnectTimeoutError)):
