@@ -19,12 +19,11 @@ import pulumi_aws as aws
 
 from components.app_state import KEY_ATTRIBUTE, AppStateStore
 from components.declaration import Pair
-from components.iam import assume_role_policy
+from components.logged_function import LoggedFunctionArgs, logged_function
 
 LAMBDA_SOURCE = Path(__file__).resolve().parent / "lambda_src" / "app.py"
 """The handler file, found next to this module (not via cwd: `pulumi up` may run from anywhere)."""
 HANDLER = "app.handler"
-LOG_RETENTION_DAYS = 30
 STATE_KEY_ATTRIBUTE = KEY_ATTRIBUTE
 """Hash key of the app-state item (seed 001 keys its `AppConfigTable` by `AppId`)."""
 
@@ -100,32 +99,9 @@ class RegionalApi(pulumi.ComponentResource):
         self.function_name = pair.physical_name("api", pair.this_role)
         self.stage_name = api.stage_name
         self.api_name = pair.physical_name("api")
-        log_group = aws.cloudwatch.LogGroup(
-            f"{name}-logs",
-            name=f"/aws/lambda/{self.function_name}",
-            retention_in_days=LOG_RETENTION_DAYS,
-            region=region,
-            tags=tags,
-            opts=child,
-        )
-        role = aws.iam.Role(
-            f"{name}-role",
-            name=self.function_name,
-            description=f"Lambda execution role of the {pair.shared.name} API in {region}",
-            assume_role_policy=assume_role_policy("lambda.amazonaws.com"),
-            tags=tags,
-            opts=child,
-        )
-        statements: list[Any] = [
-            {
-                "Sid": "WriteOwnLogs",
-                "Effect": "Allow",
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": pulumi.Output.concat(log_group.arn, ":*"),
-            }
-        ]
+        statements: list[dict[str, Any]] = []
         table = state_table_name(pair)
-        env: dict[str, str] = {"PAIR": pair.shared.name, "ROLE": pair.this_role.value}
+        env: dict[str, pulumi.Input[str]] = {"PAIR": pair.shared.name, "ROLE": pair.this_role.value}
         if table and pair.shared.app_state:
             # The replica in THIS region: after failover the standby reads its own copy.
             statements.append(
@@ -137,31 +113,18 @@ class RegionalApi(pulumi.ComponentResource):
                 }
             )
             env.update(TABLE_NAME=table, APP_ID=pair.shared.app_state.app_id, STATE_KEY=STATE_KEY_ATTRIBUTE)
-        policy = aws.iam.RolePolicy(
-            f"{name}-role-policy",
-            role=role.id,
-            policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
-            opts=child,
-        )
-
         code_sha256 = hashlib.sha256(LAMBDA_SOURCE.read_bytes()).hexdigest()
-        function = aws.lambda_.Function(
-            f"{name}-function",
-            name=self.function_name,
-            description=f"{pair.shared.name} regional API ({pair.this_role.value}, {region})",
-            role=role.arn,
-            runtime=settings.runtime,
-            handler=HANDLER,
-            memory_size=settings.memory_mb,
-            timeout=settings.timeout_seconds,
-            code=pulumi.AssetArchive({"app.py": pulumi.FileAsset(str(LAMBDA_SOURCE))}),
-            environment={"variables": env},
-            logging_config={"log_format": "JSON", "log_group": log_group.name},
-            region=region,
-            tags=tags,
-            # The policy must exist before the first invocation logs; the log group before Lambda creates its own.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group, policy]),
-        )
+        function = logged_function(
+            name,
+            LoggedFunctionArgs(
+                function_name=self.function_name, region=region, source=LAMBDA_SOURCE, handler=HANDLER,
+                runtime=settings.runtime, timeout=settings.timeout_seconds, memory_size=settings.memory_mb,
+                description=f"{pair.shared.name} regional API ({pair.this_role.value}, {region})",
+                role_description=f"Lambda execution role of the {pair.shared.name} API in {region}",
+                statements=lambda _role: statements, environment=env, tags=tags, policy_suffix="role-policy",
+            ),
+            self,
+        )  # fmt: skip
 
         rest_api = aws.apigateway.RestApi(
             f"{name}-rest",

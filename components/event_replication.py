@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pulumi_aws as aws
 
 from components.declaration import Pair
-from components.iam import assume_role_policy
+from components.logged_function import LoggedFunctionArgs, logged_function
 
 HANDLER_SOURCE = Path(__file__).resolve().parent / "lambda_src" / "event_replication.py"
 
@@ -42,65 +43,37 @@ class EventReplication(pulumi.ComponentResource):
         region, peer_region = pair.this.region, pair.peer.region
         child = pulumi.ResourceOptions(parent=self)
         function_name = pair.physical_name("event-replication", pair.this_role)
-        log_group = aws.cloudwatch.LogGroup(
-            f"{name}-logs", name=f"/aws/lambda/{function_name}", retention_in_days=30, region=region, opts=child
-        )
-        role = aws.iam.Role(
-            f"{name}-role",
-            name=function_name,
-            assume_role_policy=assume_role_policy("lambda.amazonaws.com"),
-            opts=child,
-        )
-        account = role.arn.apply(lambda arn: arn.split(":")[4])
-        policy = aws.iam.RolePolicy(
-            f"{name}-policy",
-            role=role.id,
-            policy=pulumi.Output.json_dumps(
+
+        def statements(role: aws.iam.Role) -> list[dict[str, Any]]:
+            account = role.arn.apply(lambda arn: arn.split(":")[4])
+            return [
                 {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Sid": "WriteOwnLogs",
-                            "Effect": "Allow",
-                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                            "Resource": pulumi.Output.concat(log_group.arn, ":*"),
-                        },
-                        {
-                            # PutSuppressedDestination has no resource type: IAM only accepts "*"; the region
-                            # condition keeps it to the peer's account-level list.
-                            "Sid": "SuppressInPeerRegion",
-                            "Effect": "Allow",
-                            "Action": ["ses:PutSuppressedDestination"],
-                            "Resource": "*",
-                            "Condition": {"StringEquals": {"aws:RequestedRegion": peer_region}},
-                        },
-                        {
-                            "Sid": "UnsubscribeInPeerContactLists",
-                            "Effect": "Allow",
-                            "Action": ["ses:UpdateContact"],
-                            "Resource": pulumi.Output.concat(
-                                "arn:aws:ses:", peer_region, ":", account, ":contact-list/*"
-                            ),
-                        },
-                    ],
-                }
+                    # PutSuppressedDestination has no resource type: IAM only accepts "*"; the region
+                    # condition keeps it to the peer's account-level list.
+                    "Sid": "SuppressInPeerRegion",
+                    "Effect": "Allow",
+                    "Action": ["ses:PutSuppressedDestination"],
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"aws:RequestedRegion": peer_region}},
+                },
+                {
+                    "Sid": "UnsubscribeInPeerContactLists",
+                    "Effect": "Allow",
+                    "Action": ["ses:UpdateContact"],
+                    "Resource": pulumi.Output.concat("arn:aws:ses:", peer_region, ":", account, ":contact-list/*"),
+                },
+            ]
+
+        function = logged_function(
+            name,
+            LoggedFunctionArgs(
+                function_name=function_name, region=region, source=HANDLER_SOURCE,
+                handler="event_replication.handler", runtime="python3.12", timeout=30,
+                description=f"{pair.shared.name}: replicate bounces, complaints, unsubscribes to {peer_region}",
+                statements=statements, environment={"PEER_REGION": peer_region},
             ),
-            opts=child,
-        )
-        function = aws.lambda_.Function(
-            f"{name}-function",
-            name=function_name,
-            description=f"{pair.shared.name}: replicate bounces, complaints, unsubscribes to {peer_region}",
-            role=role.arn,
-            runtime="python3.12",
-            handler="event_replication.handler",
-            timeout=30,
-            code=pulumi.AssetArchive({"event_replication.py": pulumi.FileAsset(str(HANDLER_SOURCE))}),
-            environment={"variables": {"PEER_REGION": peer_region}},
-            logging_config={"log_format": "JSON", "log_group": log_group.name},
-            region=region,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group, policy]),
-        )
+            self,
+        )  # fmt: skip
         for i, topic in enumerate(args.topic_arns):
             aws.lambda_.Permission(
                 f"{name}-invoke-{i}",

@@ -57,6 +57,7 @@ from components.api import arn_parts, state_table_name
 from components.app_state import KEY_ATTRIBUTE
 from components.declaration import Pair, Role
 from components.iam import assume_role_policy
+from components.logged_function import LoggedFunctionArgs, logged_function
 from components.region_switch_model import (
     FENCE_STEP,
     PLAN_OWNER,
@@ -79,7 +80,6 @@ from components.region_switch_model import (
 HANDLER_SOURCE = Path(__file__).resolve().parent / "lambda_src" / "region_switch_fence.py"
 SERVICE_PRINCIPAL = "arc-region-switch.amazonaws.com"
 RECORD_TYPE = "A"
-LOG_RETENTION_DAYS = 30
 
 
 class PlanNotReadyError(pulumi.RunError):
@@ -170,56 +170,26 @@ class RegionSwitchFence(pulumi.ComponentResource):
         region, role = pair.this.region, pair.this_role
         partition, account = _account(pair)
         function_name = fence_function_name(pair, role)
-        child = pulumi.ResourceOptions(parent=self)
         tags = {**pair.shared.tags, "regionpair:pair": pair.shared.name, "regionpair:role": role.value}
-        log_group = aws.cloudwatch.LogGroup(
-            f"{name}-logs", name=f"/aws/lambda/{function_name}", retention_in_days=LOG_RETENTION_DAYS,
-            region=region, tags=tags, opts=child,
-        )  # fmt: skip
-        exec_role = aws.iam.Role(
-            f"{name}-role",
-            name=function_name,
-            description=f"{pair.shared.name}: Region switch fence function in {region}",
-            assume_role_policy=assume_role_policy("lambda.amazonaws.com"),
-            tags=tags,
-            opts=child,
-        )
-        policy = aws.iam.RolePolicy(
-            f"{name}-policy",
-            role=exec_role.id,
-            policy=pulumi.Output.json_dumps({
-                "Version": "2012-10-17",
-                "Statement": [
-                    {"Sid": "WriteOwnLogs", "Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                     "Resource": pulumi.Output.concat(log_group.arn, ":*")},
-                    # Only this region's replica: the function runs in the region being activated.
-                    {"Sid": "FenceAppStateHere", "Effect": "Allow",
-                     "Action": ["dynamodb:GetItem", "dynamodb:UpdateItem"],
-                     "Resource": f"arn:{partition}:dynamodb:{region}:{account}:table/{table}"},
-                ],
-            }),
-            opts=child,
-        )  # fmt: skip
         s = settings_of(pair)
-        function = aws.lambda_.Function(
-            f"{name}-function",
-            name=function_name,
-            description=f"{pair.shared.name}: ARC Region switch step fencing/unfencing the app state in {region}",
-            role=exec_role.arn,
-            runtime="python3.12",
-            handler="region_switch_fence.handler",
-            timeout=s.function_timeout_seconds,
-            code=pulumi.AssetArchive({"region_switch_fence.py": pulumi.FileAsset(str(HANDLER_SOURCE))}),
-            environment={
-                "variables": {
+        # Only this region's replica: the function runs in the region being activated.
+        fence_here = {"Sid": "FenceAppStateHere", "Effect": "Allow",
+                      "Action": ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+                      "Resource": f"arn:{partition}:dynamodb:{region}:{account}:table/{table}"}  # fmt: skip
+        function = logged_function(
+            name,
+            LoggedFunctionArgs(
+                function_name=function_name, region=region, source=HANDLER_SOURCE,
+                handler="region_switch_fence.handler", runtime="python3.12", timeout=s.function_timeout_seconds,
+                description=f"{pair.shared.name}: ARC Region switch step fencing/unfencing the app state in {region}",
+                role_description=f"{pair.shared.name}: Region switch fence function in {region}",
+                statements=lambda _role: [fence_here], tags=tags,
+                environment={
                     "TABLE_NAME": table, "APP_ID": settings.app_id, "STATE_KEY": KEY_ATTRIBUTE,
                     "ACTIVATED_STATE": activated_state(role), "FENCE_STEP": FENCE_STEP, "RELEASE_STEP": RELEASE_STEP,
-                }
-            },
-            logging_config={"log_format": "JSON", "log_group": log_group.name},
-            region=region,
-            tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[log_group, policy]),
+                },
+            ),
+            self,
         )  # fmt: skip
         self.function_arn = function.arn
         self.manifest = (  # a dict of Output leaves: known leaves stay known in preview (docs/policies.md)
