@@ -57,6 +57,23 @@ class PairCopy:
         """Edit the `config:` mapping of Pulumi.<stack>.yaml."""
         return self.edit(f"Pulumi.{stack}.yaml", lambda d: mutate(d["config"]))
 
+    def load(self, stack: str = "primary"):
+        """The validated pair, as `stack`'s program loads it."""
+        from components.declaration import load_pair
+        from regionpair.simulate import stack_config
+
+        return load_pair(self.path, stack_config(self.path, stack), stack)
+
+    def assert_refused(self, key: str, fragment: str, stack: str = "primary") -> None:
+        """Validation refuses this copy in one line naming `key` (as the user writes it) and saying `fragment`."""
+        from components.declaration import DeclarationError
+
+        with pytest.raises(DeclarationError) as info:
+            self.load(stack)
+        assert key in info.value.key, f"error names {info.value.key!r}, expected {key!r}: {info.value}"
+        assert fragment in info.value.message, str(info.value)
+        assert "\n" not in str(info.value), "the error must be one line"
+
 
 @pytest.fixture
 def pair_copy(tmp_path: Path) -> PairCopy:

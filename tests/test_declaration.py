@@ -5,16 +5,12 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from components.declaration import AppState, DeclarationError, NumberType, Role, load_pair
-from regionpair.simulate import simulate_stack, stack_config
-
-
-def _load(copy, stack: str = "primary"):
-    return load_pair(copy.path, stack_config(copy.path, stack), stack)
+from components.declaration import AppState, DeclarationError, NumberType, Role
+from regionpair.simulate import simulate_stack
 
 
 def test_example_pair_is_valid(pair_copy):
-    pair = _load(pair_copy)
+    pair = pair_copy.load()
     assert pair.this_role is Role.PRIMARY
     assert (pair.primary.region, pair.secondary.region) == ("us-east-1", "us-west-2")
     assert pair.shared.app_state.initial_state is AppState.ACTIVE
@@ -22,7 +18,7 @@ def test_example_pair_is_valid(pair_copy):
 
 
 def test_both_stacks_load_the_same_pair(pair_copy):
-    a, b = _load(pair_copy, "primary"), _load(pair_copy, "secondary")
+    a, b = pair_copy.load("primary"), pair_copy.load("secondary")
     assert a.shared == b.shared
     assert (a.primary, a.secondary) == (b.primary, b.secondary)
 
@@ -197,11 +193,7 @@ BAD = [
 @pytest.mark.parametrize(("break_it", "key", "fragment"), BAD)
 def test_bad_declaration_names_the_key(pair_copy, break_it, key, fragment):
     break_it(pair_copy)
-    with pytest.raises(DeclarationError) as info:
-        _load(pair_copy, "primary")
-    assert key in info.value.key, f"error names {info.value.key!r}, expected {key!r}: {info.value}"
-    assert fragment in str(info.value), str(info.value)
-    assert "\n" not in str(info.value), "the error must be one line"
+    pair_copy.assert_refused(key, fragment)
 
 
 def test_program_stops_with_one_line_and_registers_nothing(pair_copy):
@@ -229,6 +221,6 @@ def test_number_types_requestable():
 def test_deed_mode_is_refused_with_the_reason(pair_copy):
     pair_copy.shared(lambda d: d["email"].update({"dkimMode": "deed"}))
     with pytest.raises(DeclarationError) as info:
-        _load(pair_copy)
+        pair_copy.load()
     assert info.value.key == "pair.yaml email.dkimMode"
     assert "pulumi-aws 7.51.1" in info.value.message

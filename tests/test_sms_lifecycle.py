@@ -11,19 +11,15 @@ from __future__ import annotations
 
 import pytest
 
-from components.declaration import DeclarationError, Role, load_pair
+from components.declaration import DeclarationError, Role
 from components.sms import NUMBER_TAG
 from regionpair.mockcloud import CloudMocks
-from regionpair.simulate import simulate_pair, simulate_stack, stack_config
+from regionpair.simulate import simulate_pair, simulate_stack
 
 NUMBER = "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber"
 POOL = "aws:pinpoint/smsvoicev2Pool:Smsvoicev2Pool"
 NUMBER_KEYS = {"country", "type", "messageType", "source", "status", "pooled", "arn", "phoneNumber", "mps"}
 POOL_KEYS = {"country", "messageType", "arn", "identities"}
-
-
-def _load(copy, stack: str = "primary"):
-    return load_pair(copy.path, stack_config(copy.path, stack), stack)
 
 
 def _requested(stack_cfg):
@@ -132,7 +128,7 @@ def test_a_simulator_never_joins_a_pool_of_real_numbers(pair_copy):
 
 # --------------------------------------------------------------------------------------------- the declaration
 def test_minimum_counts_pending_numbers_so_a_first_deploy_is_possible(pair_copy):
-    pair = _load(pair_copy)
+    pair = pair_copy.load()
     for role in Role:
         assert pair.numbers_per_country(role) == {"US": 2}  # one pending toll-free + one active 10DLC
         assert [n.status.value for n in pair.half(role).requested_numbers] == ["pending"]
@@ -247,17 +243,14 @@ BAD = [
 @pytest.mark.parametrize(("break_it", "key", "fragment"), BAD)
 def test_bad_sms_declaration_names_the_key(pair_copy, break_it, key, fragment):
     break_it(pair_copy)
-    with pytest.raises(DeclarationError) as info:
-        _load(pair_copy, "primary")
-    assert key in info.value.key, f"error names {info.value.key!r}, expected {key!r}: {info.value}"
-    assert fragment in info.value.message, info.value.message
+    pair_copy.assert_refused(key, fragment)
 
 
 @pytest.mark.parametrize("sender_id", ["ab", "12345", "notify", "ABCDEFGHIJKL", "-NOTIFY", "NOTIFY-", "NO_TIFY", "1-2"])
 def test_sender_ids_aws_refuses_are_refused(pair_copy, sender_id):
     pair_copy.shared(lambda d: d["sms"].update({"senderIds": [{"country": "DE", "senderId": sender_id}]}))
     with pytest.raises(DeclarationError) as info:
-        _load(pair_copy)
+        pair_copy.load()
     assert info.value.key == "pair.yaml sms.senderIds[0].senderId", info.value
     assert "3-11 upper case letters" in info.value.message
 
@@ -265,10 +258,10 @@ def test_sender_ids_aws_refuses_are_refused(pair_copy, sender_id):
 @pytest.mark.parametrize("sender_id", ["NOTIFY", "ACME-1", "A1B", "ABCDEFGHIJK"])
 def test_sender_ids_aws_accepts_are_accepted(pair_copy, sender_id):
     pair_copy.shared(lambda d: d["sms"].update({"senderIds": [{"country": "DE", "senderId": sender_id}]}))
-    assert _load(pair_copy).shared.sms.sender_ids[0].sender_id == sender_id
+    assert pair_copy.load().shared.sms.sender_ids[0].sender_id == sender_id
 
 
 def test_lowercase_sender_id_error_says_the_fix(pair_copy):
     pair_copy.shared(lambda d: d["sms"].update({"senderIds": [{"country": "DE", "senderId": "notify"}]}))
     with pytest.raises(DeclarationError, match="write 'NOTIFY'"):
-        _load(pair_copy)
+        pair_copy.load()
