@@ -1,6 +1,6 @@
 """The region pair program: load the pair declaration, build this stack's half, export its parity manifest."""
 
-from components.program import build_half, load_declaration
+from regionpair.components.program import build_half, load_declaration
 
 pair = load_declaration()
 build_half(pair)

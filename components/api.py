@@ -16,10 +16,9 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-
-from components.app_state import KEY_ATTRIBUTE, AppStateStore
-from components.declaration import Pair
-from components.logged_function import LoggedFunctionArgs, logged_function
+from regionpair.components.app_state import KEY_ATTRIBUTE, AppStateStore
+from regionpair.components.declaration import Pair
+from regionpair.components.logged_function import LoggedFunctionArgs, logged_function
 
 LAMBDA_SOURCE = Path(__file__).resolve().parent / "lambda_src" / "app.py"
 """The handler file, found next to this module (not via cwd: `pulumi up` may run from anywhere)."""

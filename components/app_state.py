@@ -15,9 +15,8 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-
-from components.declaration import KeyAttribute, Pair, Role, Table
-from components.table import GlobalTable, GlobalTableArgs
+from regionpair.components.declaration import KeyAttribute, Pair, Role, Table
+from regionpair.components.table import GlobalTable, GlobalTableArgs
 
 KEY_ATTRIBUTE = "AppId"  # seed 001's partition key
 

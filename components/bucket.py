@@ -22,11 +22,10 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-
-from components.cdn import bucket_policy_statement
-from components.declaration import Bucket, Pair, Role
-from components.iam import assume_role_policy
-from components.peer import Peer, PeerNotDeployedError
+from regionpair.components.cdn import bucket_policy_statement
+from regionpair.components.declaration import Bucket, Pair, Role
+from regionpair.components.iam import assume_role_policy
+from regionpair.components.peer import Peer, PeerNotDeployedError
 
 RTC_MINUTES = 15  # the only value S3 accepts
 

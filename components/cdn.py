@@ -21,9 +21,8 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-
-from components.declaration import DeclarationError, Pair, Role, check_cdn
-from components.signals_model import Cdn
+from regionpair.components.declaration import DeclarationError, Pair, Role, check_cdn
+from regionpair.components.signals_model import Cdn
 
 # AWS managed policies (CloudFront Developer Guide, "Use managed cache/origin request policies").
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"

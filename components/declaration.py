@@ -26,11 +26,10 @@ from pydantic import (
     model_validator,
 )
 from pydantic.alias_generators import to_camel
-
-from components import budgets, constraints, naming
-from components.region_switch_settings import RegionSwitchSettings
-from components.regions import ALL_REGIONS, Service, offers
-from components.signals_model import Cdn, Signals
+from regionpair.components import budgets, constraints, naming
+from regionpair.components.region_switch_settings import RegionSwitchSettings
+from regionpair.components.regions import ALL_REGIONS, Service, offers
+from regionpair.components.signals_model import Cdn, Signals
 
 CONFIG_NAMESPACE = "regionpair"
 DEFAULT_DECLARATION_FILE = "pair.yaml"
@@ -986,7 +985,7 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
     check_delivery_delay(s, decl_name)
     if s.routing.mode is RoutingMode.REGION_SWITCH:
         # The plan module imports this one; its checks include the plan's RTO budget.
-        from components.region_switch_model import validate_region_switch
+        from regionpair.components.region_switch_model import validate_region_switch
 
         validate_region_switch(pair, decl_name)
     rto = budgets.worst_case_rto(s.routing)

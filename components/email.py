@@ -22,10 +22,9 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-
-from components import constraints
-from components.declaration import DkimMode, EventDestinationKind, Pair, Role
-from components.regions import dkim_signing_domain, mail_from_mx
+from regionpair.components import constraints
+from regionpair.components.declaration import DkimMode, EventDestinationKind, Pair, Role
+from regionpair.components.regions import dkim_signing_domain, mail_from_mx
 
 DKIM_RECORDS = 3  # Easy DKIM always publishes three keys.
 CONFIGURATION_SET_DIMENSION = "ses:configuration-set"

@@ -14,9 +14,8 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-
-from components.declaration import Pair
-from components.logged_function import LoggedFunctionArgs, logged_function
+from regionpair.components.declaration import Pair
+from regionpair.components.logged_function import LoggedFunctionArgs, logged_function
 
 HANDLER_SOURCE = Path(__file__).resolve().parent / "lambda_src" / "event_replication.py"
 

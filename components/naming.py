@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 
-from components import constraints
+from regionpair.components import constraints
 
 HASH_CHARS = 6
 DEFAULT_LIMIT = constraints.S3_BUCKET_MAX

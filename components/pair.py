@@ -6,16 +6,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-
-from components.api import RegionalApi, RegionalApiArgs
-from components.app_state import AppStateStore, AppStateStoreArgs
-from components.bucket import ReplicatedBucket, ReplicatedBucketArgs
-from components.cdn import ReadPath, ReadPathArgs
-from components.declaration import Pair, Role, RoutingMode
-from components.email import EmailIdentities, EmailIdentitiesArgs
-from components.event_replication import EventReplication, EventReplicationArgs
-from components.peer import Peer
-from components.region_switch import (
+from regionpair.components.api import RegionalApi, RegionalApiArgs
+from regionpair.components.app_state import AppStateStore, AppStateStoreArgs
+from regionpair.components.bucket import ReplicatedBucket, ReplicatedBucketArgs
+from regionpair.components.cdn import ReadPath, ReadPathArgs
+from regionpair.components.declaration import Pair, Role, RoutingMode
+from regionpair.components.email import EmailIdentities, EmailIdentitiesArgs
+from regionpair.components.event_replication import EventReplication, EventReplicationArgs
+from regionpair.components.peer import Peer
+from regionpair.components.region_switch import (
     RegionSwitchFence,
     RegionSwitchFenceArgs,
     RegionSwitchPlan,
@@ -23,11 +22,11 @@ from components.region_switch import (
     RegionSwitchRecords,
     RegionSwitchRecordsArgs,
 )
-from components.region_switch_model import fences_app_state
-from components.routing import FailoverRouting, FailoverRoutingArgs
-from components.signals import FailoverSignals, FailoverSignalsArgs
-from components.sms import SmsOrigination, SmsOriginationArgs
-from components.table import GlobalTable, GlobalTableArgs
+from regionpair.components.region_switch_model import fences_app_state
+from regionpair.components.routing import FailoverRouting, FailoverRoutingArgs
+from regionpair.components.signals import FailoverSignals, FailoverSignalsArgs
+from regionpair.components.sms import SmsOrigination, SmsOriginationArgs
+from regionpair.components.table import GlobalTable, GlobalTableArgs
 
 
 @dataclass

@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-
-from components.declaration import CONFIG_NAMESPACE, DeclarationError, Half, Pair, load_pair
+from regionpair.components.declaration import CONFIG_NAMESPACE, DeclarationError, Half, Pair, load_pair
 
 # The offline check runs the program for a pair declared in another directory.
 CONFIG_DIR_ENV = "REGIONPAIR_CONFIG_DIR"
@@ -48,7 +47,7 @@ def load_declaration() -> Pair:
 
 def build_half(pair: Pair) -> Any:
     """Build this stack's half and export its parity manifest."""
-    from components.pair import RegionPairHalf, RegionPairHalfArgs
+    from regionpair.components.pair import RegionPairHalf, RegionPairHalfArgs
 
     half = RegionPairHalf(pair.shared.name, RegionPairHalfArgs(pair=pair))
     pulumi.export("parityManifest", half.manifest)

@@ -52,13 +52,12 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-
-from components.api import arn_parts, state_table_name
-from components.app_state import KEY_ATTRIBUTE
-from components.declaration import Pair, Role
-from components.iam import assume_role_policy
-from components.logged_function import LoggedFunctionArgs, logged_function
-from components.region_switch_model import (
+from regionpair.components.api import arn_parts, state_table_name
+from regionpair.components.app_state import KEY_ATTRIBUTE
+from regionpair.components.declaration import Pair, Role
+from regionpair.components.iam import assume_role_policy
+from regionpair.components.logged_function import LoggedFunctionArgs, logged_function
+from regionpair.components.region_switch_model import (
     FENCE_STEP,
     PLAN_OWNER,
     RELEASE_STEP,

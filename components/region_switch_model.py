@@ -25,9 +25,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from components import budgets
-from components.declaration import DeclarationError, Pair, Role, RoutingMode, Strategy
-from components.region_switch_settings import (
+from regionpair.components import budgets
+from regionpair.components.declaration import DeclarationError, Pair, Role, RoutingMode, Strategy
+from regionpair.components.region_switch_settings import (
     ACCOUNT_RE,
     IAM_ROLE_ARN_RE,
     PLAN_NAME_RE,
@@ -267,7 +267,7 @@ def fence_function_arn(pair: Pair, role: Role, account: str) -> str:
 
 def composite_alarm_arns(pair: Pair, account: str) -> dict[Role, str]:
     """The failover signals' composite alarms (empty without `signals:`)."""
-    from components.signals import composite_alarm_name  # signals imports pulumi_aws; keep this module light
+    from regionpair.components.signals import composite_alarm_name  # signals imports pulumi_aws; keep this module light
 
     if pair.shared.signals is None:
         return {}

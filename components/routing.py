@@ -21,11 +21,10 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-
-from components.api import RegionalApi
-from components.declaration import Pair, Role, RoutingMode
-from components.naming import health_check_reference
-from components.peer import Peer
+from regionpair.components.api import RegionalApi
+from regionpair.components.declaration import Pair, Role, RoutingMode
+from regionpair.components.naming import health_check_reference
+from regionpair.components.peer import Peer
 
 STOP_ALARM_SUFFIX = "stop-failover"
 STOP_DIMENSION = "Pair"

@@ -19,12 +19,11 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-
-from components import constraints
-from components.api import RegionalApi
-from components.declaration import Pair, Role, Strategy
-from components.email import CONFIGURATION_SET_DIMENSION
-from components.signals_model import AlarmWindow, Signals
+from regionpair.components import constraints
+from regionpair.components.api import RegionalApi
+from regionpair.components.declaration import Pair, Role, Strategy
+from regionpair.components.email import CONFIGURATION_SET_DIMENSION
+from regionpair.components.signals_model import AlarmWindow, Signals
 
 COMPOSITE_SUFFIX = "region-unhealthy"
 TOPIC_SUFFIX = "signals"

@@ -19,9 +19,8 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-
-from components.declaration import Half, NumberStatus, NumberType, Pair
-from components.sms_throughput import mps
+from regionpair.components.declaration import Half, NumberStatus, NumberType, Pair
+from regionpair.components.sms_throughput import mps
 
 NUMBER_TAG = "regionpair:number"
 """Tag on each requested number: `<pair name>/<number key>`."""

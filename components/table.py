@@ -18,8 +18,7 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-
-from components.declaration import Pair, Role, Table
+from regionpair.components.declaration import Pair, Role, Table
 
 STREAM_VIEW = "NEW_AND_OLD_IMAGES"  # global tables need streams; both images serve replication and consumers
 

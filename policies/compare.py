@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components.budgets import S3_RTC_MINUTES
-from components.sms_throughput import mps as default_mps
-from policies.props import UNKNOWN, is_unknown
+from regionpair.components.budgets import S3_RTC_MINUTES
+from regionpair.components.sms_throughput import mps as default_mps
+from regionpair.policies.props import UNKNOWN, is_unknown
 
 SES_PARITY = "ses-identity-parity"
 SMS_MINIMUM = "sms-number-minimum"

@@ -21,11 +21,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pulumi_policy import PolicyResource
-
-from components.declaration import Pair, Role
-from components.routing import config_hash, stop_alarm_name, stop_alarm_settings
-from components.sms_throughput import mps as default_mps
-from policies import props as P
+from regionpair.components.declaration import Pair, Role
+from regionpair.components.routing import config_hash, stop_alarm_name, stop_alarm_settings
+from regionpair.components.sms_throughput import mps as default_mps
+from regionpair.policies import props as P
 
 URN = "_urn"
 """Key under which an observed entry carries the URN of the resource it was read from."""

@@ -30,10 +30,9 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 from pulumi_policy.proxy import UnknownValueError
-
-from components import budgets
-from policies import compare, observe
-from policies import props as P
+from regionpair.components import budgets
+from regionpair.policies import compare, observe
+from regionpair.policies import props as P
 
 MANDATORY, ADVISORY = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
 
@@ -547,13 +546,13 @@ STACK_POLICIES = [
 
 
 def _signal_policies() -> list[Any]:
-    from policies.rules_signals import POLICIES
+    from regionpair.policies.rules_signals import POLICIES
 
     return list(POLICIES)
 
 
 def _region_switch_policies() -> list[Any]:
-    from policies.rules_region_switch import POLICIES
+    from regionpair.policies.rules_region_switch import POLICIES
 
     return list(POLICIES)
 

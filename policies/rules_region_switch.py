@@ -28,9 +28,8 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-
-from components.region_switch_model import HEALTH_CHECK_FLIP_SECONDS, check_plan
-from policies import props as P
+from regionpair.components.region_switch_model import HEALTH_CHECK_FLIP_SECONDS, check_plan
+from regionpair.policies import props as P
 
 PLAN = "aws:arcregionswitch/plan:Plan"
 MODE = "region-switch"

@@ -27,11 +27,10 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-
-from components.cdn import bucket_regional_domain, cdn_of
-from components.declaration import Role
-from components.signals import composite_alarm_name, plan_alarms
-from policies.props import pair_from_root
+from regionpair.components.cdn import bucket_regional_domain, cdn_of
+from regionpair.components.declaration import Role
+from regionpair.components.signals import composite_alarm_name, plan_alarms
+from regionpair.policies.props import pair_from_root
 
 ROOT_TYPE = "regionpair:index:RegionPairHalf"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"

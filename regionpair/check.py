@@ -21,8 +21,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from components.declaration import DeclarationError
 from regionpair.analyzer import AnalyzerError, Diagnostic, PolicyPackProcess, load_policy_config
+from regionpair.components.declaration import DeclarationError
 from regionpair.simulate import Recorded, StackRun, simulate_stack
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2

@@ -19,8 +19,8 @@ from typing import Any
 
 from pulumi.runtime import mocks as pmocks
 
-from components import constraints
-from components.region_switch_model import PLAN_ARN_RE, check_plan
+from regionpair.components import constraints
+from regionpair.components.region_switch_model import PLAN_ARN_RE, check_plan
 
 ACCOUNT_ID = "123456789012"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"

@@ -24,8 +24,8 @@ from botocore.exceptions import ClientError
 from rich.console import Console
 from rich.table import Table
 
-from components.declaration import AppState, DeclarationError, Role, RoutingMode
-from components.signals import composite_alarm_name
+from regionpair.components.declaration import AppState, DeclarationError, Role, RoutingMode
+from regionpair.components.signals import composite_alarm_name
 from regionpair.ops import audit as live_audit
 from regionpair.ops import auditlog, region_switch, state, stop, sync
 from regionpair.ops.clients import Clients

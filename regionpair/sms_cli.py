@@ -42,7 +42,7 @@ def status(
     as_json: Json = False,
 ) -> None:
     """Each declared number's status in AWS, its registration, and the next step (e.g. set status: active)."""
-    from components.declaration import Role
+    from regionpair.components.declaration import Role
     from regionpair.ops import sms_numbers
 
     try:

@@ -59,14 +59,15 @@ class PairCopy:
 
     def load(self, stack: str = "primary"):
         """The validated pair, as `stack`'s program loads it."""
-        from components.declaration import load_pair
+        from regionpair.components.declaration import load_pair
+
         from regionpair.simulate import stack_config
 
         return load_pair(self.path, stack_config(self.path, stack), stack)
 
     def assert_refused(self, key: str, fragment: str, stack: str = "primary") -> None:
         """Validation refuses this copy in one line naming `key` (as the user writes it) and saying `fragment`."""
-        from components.declaration import DeclarationError
+        from regionpair.components.declaration import DeclarationError
 
         with pytest.raises(DeclarationError) as info:
             self.load(stack)

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
+from regionpair.components.api import LAMBDA_SOURCE, arn_parts
 
-from components.api import LAMBDA_SOURCE, arn_parts
 from regionpair.simulate import Recorded, StackRun
 
 API_TYPE = "regionpair:api:RegionalApi"
@@ -176,7 +176,7 @@ def moto_endpoint() -> Iterator[str]:
 @pytest.fixture
 def handler(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch):
     """The handler module, configured as the stack configures it, talking to moto; one table per region."""
-    from components.lambda_src import app
+    from regionpair.components.lambda_src import app
 
     for key, value in {
         "AWS_ENDPOINT_URL": moto_endpoint,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from components.regions import dkim_signing_domain
+from regionpair.components.regions import dkim_signing_domain
 
 REGIONAL_PREFIXES = ("aws:sesv2/", "aws:sns/")
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.stub import Stubber
+from regionpair.policies.pack import _unavoidable_star
 
-from policies.pack import _unavoidable_star
 from regionpair.check import run_check
 from regionpair.simulate import simulate_pair
 
@@ -92,7 +92,8 @@ def test_star_resource_only_for_actions_without_resource_types():
 
 
 def test_replicate_events_needs_bounce_and_complaint_events(pair_copy):
-    from components.declaration import DeclarationError, load_pair
+    from regionpair.components.declaration import DeclarationError, load_pair
+
     from regionpair.simulate import stack_config
 
     pair_copy.shared(lambda d: d["email"].update({"replicateEvents": True, "configurationSets": []}))

@@ -21,15 +21,15 @@ from pulumi_policy import (
     ResourceValidationArgs,
     StackValidationArgs,
 )
-from test_cdn import CDN, load, read_path
-
-from policies.rules_signals import (
+from regionpair.policies.rules_signals import (
     POLICIES,
     ROOT_TYPE,
     validate_failover_signals,
     validate_origin_group_pair,
     validate_read_path,
 )
+from test_cdn import CDN, load, read_path
+
 from regionpair.simulate import Recorded, StackRun
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"

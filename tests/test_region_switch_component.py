@@ -20,10 +20,9 @@ import pytest
 from moto import mock_aws
 from pulumi.runtime import mocks as pmocks
 from pulumi.runtime import settings as psettings
-
-from components.declaration import DeclarationError, Pair, Role, load_pair
-from components.lambda_src import region_switch_fence as fence_src
-from components.region_switch import (
+from regionpair.components.declaration import DeclarationError, Pair, Role, load_pair
+from regionpair.components.lambda_src import region_switch_fence as fence_src
+from regionpair.components.region_switch import (
     PlanNotReadyError,
     RegionSwitchFence,
     RegionSwitchFenceArgs,
@@ -32,7 +31,7 @@ from components.region_switch import (
     RegionSwitchRecords,
     RegionSwitchRecordsArgs,
 )
-from components.region_switch_model import (
+from regionpair.components.region_switch_model import (
     FENCE_STEP,
     PLAN_CONSTRAINTS,
     RELEASE_STEP,
@@ -41,7 +40,8 @@ from components.region_switch_model import (
     validate_region_switch,
     with_region_switch,
 )
-from components.signals import composite_alarm_name
+from regionpair.components.signals import composite_alarm_name
+
 from regionpair.mockcloud import ACCOUNT_ID, PLAN, CloudMocks
 from regionpair.ops.state import ALLOWED
 from regionpair.simulate import ORGANIZATION, PROJECT, Recorded, RecordingMonitor, stack_config
@@ -315,8 +315,7 @@ def test_mock_refuses_what_the_api_refuses() -> None:
 
 def pulumi_plan(spec: dict[str, Any]) -> Any:
     import pulumi_aws as aws
-
-    from components.region_switch import _snake
+    from regionpair.components.region_switch import _snake
 
     return aws.arcregionswitch.Plan("direct", **_snake(spec), region="us-west-2")
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
-
-from components.regions import SERVICE_REGIONS, Service, dkim_signing_domain, mail_from_mx, offers
+from regionpair.components.regions import SERVICE_REGIONS, Service, dkim_signing_domain, mail_from_mx, offers
 
 
 @pytest.mark.parametrize("service", list(Service))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from components.sms_throughput import mps
+from regionpair.components.sms_throughput import mps
+
 from regionpair.simulate import simulate_pair
 
 NUMBER = "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber"

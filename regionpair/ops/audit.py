@@ -10,13 +10,13 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from components.declaration import Role
-from components.regions import dkim_signing_domain
-from policies.compare import Finding, compare_manifests
+from regionpair.components.declaration import Role
+from regionpair.components.regions import dkim_signing_domain
 from regionpair.ops import sms_numbers
 from regionpair.ops.clients import Clients
 from regionpair.ops.context import PairContext
 from regionpair.ops.errors import aws_error
+from regionpair.policies.compare import Finding, compare_manifests
 
 # Codes that mean "this resource does not exist here" (a finding); any other error means the audit could not
 # look, and it says so instead of reporting the resource as missing.

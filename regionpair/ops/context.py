@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from components.app_state import KEY_ATTRIBUTE
-from components.declaration import DeclarationError, Pair, Role, load_pair, read_stack_file
-from components.routing import STOP_DIMENSION, stop_alarm_name
+from regionpair.components.app_state import KEY_ATTRIBUTE
+from regionpair.components.declaration import DeclarationError, Pair, Role, load_pair, read_stack_file
+from regionpair.components.routing import STOP_DIMENSION, stop_alarm_name
 
 STATE_DIR_NAME = ".regionpair"
 """Per-pair local state, next to the declaration: audit log, sync checkpoints, drill progress."""

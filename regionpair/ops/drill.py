@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from components.declaration import AppState
+from regionpair.components.declaration import AppState
 from regionpair.ops import state, stop
 from regionpair.ops.context import PairContext
 from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error, reason

@@ -27,8 +27,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from components.declaration import Pair, Role
-from components.region_switch_model import plan_name, recovery_approach
+from regionpair.components.declaration import Pair, Role
+from regionpair.components.region_switch_model import plan_name, recovery_approach
 from regionpair.ops.errors import OpsError, reason
 
 SERVICE = "arc-region-switch"

@@ -16,8 +16,16 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from components.declaration import ExistingNumber, NumberRequest, NumberStatus, NumberType, Pair, Role, registration_key
-from components.sms import NUMBER_TAG, pooled_flags
+from regionpair.components.declaration import (
+    ExistingNumber,
+    NumberRequest,
+    NumberStatus,
+    NumberType,
+    Pair,
+    Role,
+    registration_key,
+)
+from regionpair.components.sms import NUMBER_TAG, pooled_flags
 
 # DescribeRegistrations.RegistrationIds takes at most 5 ids (botocore pinpoint-sms-voice-v2 model, max 5; the
 # Terraform provider chunks DescribePhoneNumbers ids likewise in pool.go).
@@ -230,7 +238,7 @@ def manifest_entries(numbers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     `source` is left out: AWS does not know which numbers the program requested. ACTIVE numbers are `active`,
     every other status `pending`; `pooled` is AWS's association with a pool.
     """
-    from components.sms_throughput import mps
+    from regionpair.components.sms_throughput import mps
 
     return [
         {

@@ -12,7 +12,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from components.declaration import AppState
+from regionpair.components.declaration import AppState
 from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error
 
 ALLOWED: dict[AppState, set[AppState]] = {

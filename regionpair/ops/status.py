@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from components.declaration import Role, RoutingMode
-from components.region_switch_model import plan_name
-from components.signals import composite_alarm_name
+from regionpair.components.declaration import Role, RoutingMode
+from regionpair.components.region_switch_model import plan_name
+from regionpair.components.signals import composite_alarm_name
 from regionpair.ops import region_switch, state, stop
 from regionpair.ops.context import PairContext
 from regionpair.ops.drill import table_replicas

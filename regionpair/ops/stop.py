@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from components.declaration import Role
-from components.routing import stop_alarm_settings
-from components.signals import plan_alarms
+from regionpair.components.declaration import Role
+from regionpair.components.routing import stop_alarm_settings
+from regionpair.components.signals import plan_alarms
 from regionpair.ops.context import PairContext
 from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error, outcome_unknown, reason
 

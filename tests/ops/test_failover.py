@@ -114,8 +114,8 @@ def test_cli_dry_run_changes_nothing(ctx, endpoint, alarm, independent, tmp_path
 
 def test_failback_refused_while_primary_unhealthy(ctx):
     # moto has no composite alarms: Stubber (real CloudWatch model) answers the primary's composite state.
-    from components.declaration import Role
-    from components.signals import composite_alarm_name
+    from regionpair.components.declaration import Role
+    from regionpair.components.signals import composite_alarm_name
 
     cw = boto3.client("cloudwatch", region_name=ctx.primary_region)
     name = composite_alarm_name(ctx.pair, Role.PRIMARY)

@@ -8,9 +8,9 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.stub import Stubber
+from regionpair.components.declaration import AppState
 from typer.testing import CliRunner
 
-from components.declaration import AppState
 from regionpair.cli import app
 from regionpair.ops import state
 
