@@ -16,9 +16,15 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-from regionpair.components.app_state import KEY_ATTRIBUTE, AppStateStore
+
+from regionpair.components.app_state import AppStateStore
 from regionpair.components.declaration import Pair
 from regionpair.components.logged_function import LoggedFunctionArgs, logged_function
+from regionpair.components.state_model import (
+    KEY_ATTRIBUTE,
+    arn_parts,
+    state_table_name,
+)
 
 LAMBDA_SOURCE = Path(__file__).resolve().parent / "lambda_src" / "app.py"
 """The handler file, found next to this module (not via cwd: `pulumi up` may run from anywhere)."""
@@ -29,24 +35,6 @@ STATE_KEY_ATTRIBUTE = KEY_ATTRIBUTE
 # One proxy resource plus the root: every path reaches the function, which routes itself (lambda_src/app.py).
 _ROUTES: tuple[tuple[str, str | None], ...] = (("root", None), ("proxy", "{proxy+}"))
 _METHOD = "ANY"
-
-
-def arn_parts(certificate_arn: str) -> tuple[str, str]:
-    """Partition and account id of the stack's account, read from its ACM certificate ARN.
-
-    The IAM policy needs the app-state table's ARN, which contains the account id. The contributing rules
-    forbid provider invokes (`get_caller_identity` cannot be previewed offline), and the declaration already
-    holds a validated ARN from this account: `arn:<partition>:acm:<region>:<account>:certificate/<id>`.
-    """
-    parts = certificate_arn.split(":")
-    if len(parts) < 6 or parts[0] != "arn" or not parts[4].isdigit():
-        raise ValueError(f"{certificate_arn!r} is not an ARN with an account id")
-    return parts[1], parts[4]
-
-
-def state_table_name(pair: Pair) -> str | None:
-    """Physical name of the app-state global table: the same in both regions, derived from the declaration."""
-    return pair.physical_name(pair.shared.app_state.table) if pair.shared.app_state else None
 
 
 @dataclass

@@ -15,20 +15,11 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+
 from regionpair.components.declaration import KeyAttribute, Pair, Role, Table
+from regionpair.components.options import Stateful, stateful
+from regionpair.components.state_model import KEY_ATTRIBUTE, initial_item
 from regionpair.components.table import GlobalTable, GlobalTableArgs
-
-KEY_ATTRIBUTE = "AppId"  # seed 001's partition key
-
-
-def initial_item(app_id: str, state: str) -> dict[str, Any]:
-    """The item in DynamoDB JSON, as `TableItem` takes it."""
-    return {
-        KEY_ATTRIBUTE: {"S": app_id},
-        "state": {"S": state},
-        "version": {"N": "1"},
-        "updatedBy": {"S": "pulumi"},
-    }
 
 
 @dataclass
@@ -67,7 +58,9 @@ class AppStateStore(pulumi.ComponentResource):
                 hash_key=KEY_ATTRIBUTE,
                 item=json.dumps(initial_item(settings.app_id, settings.initial_state.value)),
                 region=pair.primary.region,
-                opts=pulumi.ResourceOptions(parent=self, ignore_changes=["item"], retain_on_delete=True),
+                opts=stateful(
+                    pair, Stateful.APP_STATE_ITEM, settings.app_id, self, ignore_changes=["item"], retain_on_delete=True
+                ),
             )
         self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
             {

@@ -22,9 +22,11 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+
 from regionpair.components.cdn import bucket_policy_statement
 from regionpair.components.declaration import Bucket, Pair, Role
 from regionpair.components.iam import assume_role_policy
+from regionpair.components.options import Stateful, stateful
 from regionpair.components.peer import Peer, PeerNotDeployedError
 
 RTC_MINUTES = 15  # the only value S3 accepts
@@ -66,7 +68,13 @@ class ReplicatedBucket(pulumi.ComponentResource):
         own_name = pair.bucket_name(decl, pair.this_role)
         peer_name = pair.bucket_name(decl, pair.this_role.peer)
 
-        self.bucket = aws.s3.Bucket(f"{name}-bucket", bucket=own_name, region=region, tags=tags, opts=child)
+        self.bucket = aws.s3.Bucket(
+            f"{name}-bucket",
+            bucket=own_name,
+            region=region,
+            tags=tags,
+            opts=stateful(pair, Stateful.BUCKET, decl.name, self),
+        )
         versioning = aws.s3.BucketVersioning(
             f"{name}-versioning",
             bucket=self.bucket.id,

@@ -22,13 +22,14 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+
 from regionpair.components import constraints
 from regionpair.components.declaration import DkimMode, EventDestinationKind, Pair, Role
+from regionpair.components.options import Stateful, stateful
 from regionpair.components.regions import dkim_signing_domain, mail_from_mx
+from regionpair.components.signals_plan import CONFIGURATION_SET_DIMENSION
 
 DKIM_RECORDS = 3  # Easy DKIM always publishes three keys.
-CONFIGURATION_SET_DIMENSION = "ses:configuration-set"
-"""SES auto-tag naming the configuration set; as a CloudWatch dimension it splits SES metrics per set."""
 DNS_TTL = 1800
 SPF = "v=spf1 include:amazonses.com ~all"
 
@@ -85,7 +86,7 @@ class EmailIdentities(pulumi.ComponentResource):
                     next_signing_key_length="RSA_2048_BIT"
                 ),
                 tags=tags,
-                opts=child,
+                opts=stateful(pair, Stateful.EMAIL_IDENTITY, domain, self),
             )
             record_names: list[pulumi.Output[str]] = []
             if not deed_replica:
@@ -150,7 +151,7 @@ class EmailIdentities(pulumi.ComponentResource):
                 }
             )  # fmt: skip
 
-        # email.multiRegionEndpoint is refused by validation (Global endpoints need DEED replicas: declaration.py).
+        # email.multiRegionEndpoint is refused by validation (Global endpoints need DEED replicas: declaration/email.py).
         endpoint = None
 
         self.topic_arns = [topic.arn for _, topic, _ in config_sets]

@@ -14,6 +14,7 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+
 from regionpair.components.declaration import Pair
 from regionpair.components.logged_function import LoggedFunctionArgs, logged_function
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+
 from regionpair.components.iam import assume_role_policy
 
 LOG_RETENTION_DAYS = 30

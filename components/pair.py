@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+
 from regionpair.components.api import RegionalApi, RegionalApiArgs
 from regionpair.components.app_state import AppStateStore, AppStateStoreArgs
 from regionpair.components.bucket import ReplicatedBucket, ReplicatedBucketArgs

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pulumi
+
 from regionpair.components.declaration import CONFIG_NAMESPACE, Pair
 
 MANIFEST_OUTPUT = "parityManifest"

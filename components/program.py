@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-from regionpair.components.declaration import CONFIG_NAMESPACE, DeclarationError, Half, Pair, load_pair
+
+from regionpair.components.declaration import CONFIG_NAMESPACE, DeclarationError, Half, Pair
+from regionpair.components.loader import load_pair
 
 # The offline check runs the program for a pair declared in another directory.
 CONFIG_DIR_ENV = "REGIONPAIR_CONFIG_DIR"

@@ -52,8 +52,7 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
-from regionpair.components.api import arn_parts, state_table_name
-from regionpair.components.app_state import KEY_ATTRIBUTE
+
 from regionpair.components.declaration import Pair, Role
 from regionpair.components.iam import assume_role_policy
 from regionpair.components.logged_function import LoggedFunctionArgs, logged_function
@@ -75,6 +74,7 @@ from regionpair.components.region_switch_model import (
     rto_minutes,
     settings_of,
 )
+from regionpair.components.state_model import KEY_ATTRIBUTE, arn_parts, state_table_name
 
 HANDLER_SOURCE = Path(__file__).resolve().parent / "lambda_src" / "region_switch_fence.py"
 SERVICE_PRINCIPAL = "arc-region-switch.amazonaws.com"

@@ -33,6 +33,7 @@ from regionpair.components.region_switch_settings import (
     PLAN_NAME_RE,
     RegionSwitchSettings,
 )
+from regionpair.components.signals_plan import composite_alarm_name
 
 # ------------------------------------------------------------------------------------------ AWS constraints
 PLAN_ARN_RE = re.compile(
@@ -267,8 +268,6 @@ def fence_function_arn(pair: Pair, role: Role, account: str) -> str:
 
 def composite_alarm_arns(pair: Pair, account: str) -> dict[Role, str]:
     """The failover signals' composite alarms (empty without `signals:`)."""
-    from regionpair.components.signals import composite_alarm_name  # signals imports pulumi_aws; keep this module light
-
     if pair.shared.signals is None:
         return {}
     return {r: _arn("cloudwatch", pair.half(r).region, account, f"alarm:{composite_alarm_name(pair, r)}") for r in Role}

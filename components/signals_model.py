@@ -1,6 +1,6 @@
 """Typed models of the `signals:` and `cdn:` sections of `pair.yaml`.
 
-Kept apart from `components/declaration.py` (which imports these models for its `SharedDeclaration`) so the
+Kept apart from `components/declaration/` (which imports these models for its `SharedDeclaration`) so the
 declaration can type its fields without an import cycle. The base config mirrors `declaration._Model`:
 camelCase keys as users write YAML, unknown keys rejected (a typo names the key), frozen.
 

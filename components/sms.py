@@ -19,7 +19,9 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+
 from regionpair.components.declaration import Half, NumberStatus, NumberType, Pair
+from regionpair.components.options import Stateful, stateful
 from regionpair.components.sms_throughput import mps
 
 NUMBER_TAG = "regionpair:number"
@@ -46,11 +48,14 @@ class SmsOrigination(pulumi.ComponentResource):
         sms = pair.shared.sms
         assert sms is not None  # wired only when declared
         region = pair.this.region
-        child = pulumi.ResourceOptions(parent=self)
         tags = {**pair.shared.tags, "regionpair:role": pair.this_role.value}
 
         opt_outs = aws.pinpoint.Smsvoicev2OptOutList(
-            f"{name}-opt-outs", name=sms.opt_out_list, region=region, tags=tags, opts=child
+            f"{name}-opt-outs",
+            name=sms.opt_out_list,
+            region=region,
+            tags=tags,
+            opts=stateful(pair, Stateful.OPT_OUT_LIST, sms.opt_out_list, self),
         )
 
         numbers: list[dict[str, Any]] = []
@@ -78,7 +83,9 @@ class SmsOrigination(pulumi.ComponentResource):
                 tags={**tags, NUMBER_TAG: f"{pair.shared.name}/{key}"},
                 # Both matter only when the number is requested: flipping pending -> active, or recording a
                 # registration attached later in the console, must never update (let alone replace) the number.
-                opts=pulumi.ResourceOptions(parent=self, ignore_changes=["waitForActive", "registrationId"]),
+                opts=stateful(
+                    pair, Stateful.PHONE_NUMBER, key, self, ignore_changes=["waitForActive", "registrationId"]
+                ),
             )
             identities.append((req.country, number.arn))
             message_types.setdefault(req.country, req.message_type)
@@ -111,7 +118,7 @@ class SmsOrigination(pulumi.ComponentResource):
                 deletion_protection_enabled=sms.deletion_protection,
                 region=region,
                 tags=tags,
-                opts=child,
+                opts=stateful(pair, Stateful.POOL, country, self),
             )
             pools.append(
                 {"country": country, "messageType": message_types[country], "arn": pool.arn, "identities": len(arns)}
@@ -126,7 +133,7 @@ class SmsOrigination(pulumi.ComponentResource):
                 deletion_protection_enabled=sms.deletion_protection,
                 region=region,
                 tags=tags,
-                opts=child,
+                opts=stateful(pair, Stateful.SENDER_ID, f"{sid.country}/{sid.sender_id}", self),
             )
             sender_ids.append({"country": sid.country, "senderId": sid.sender_id, "mps": mps("SENDER_ID", sid.country)})
 

@@ -18,7 +18,9 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+
 from regionpair.components.declaration import Pair, Role, Table
+from regionpair.components.options import Stateful, stateful
 
 STREAM_VIEW = "NEW_AND_OLD_IMAGES"  # global tables need streams; both images serve replication and consumers
 
@@ -76,7 +78,7 @@ class GlobalTable(pulumi.ComponentResource):
                     )
                 ],
                 tags={**pair.shared.tags, "regionpair:role": "primary"},
-                opts=pulumi.ResourceOptions(parent=self),
+                opts=stateful(pair, Stateful.TABLE, decl.name, self),
             )
             arn = self.table.arn
         self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview

@@ -1,6 +1,7 @@
 """Serve the regionpair policy pack (the Pulumi CLI runs this; the constructor serves gRPC and never returns)."""
 
 from pulumi_policy import EnforcementLevel, PolicyPack
+
 from regionpair.policies.pack import ALL_POLICIES
 
 PolicyPack(

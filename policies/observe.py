@@ -21,8 +21,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pulumi_policy import PolicyResource
+
 from regionpair.components.declaration import Pair, Role
-from regionpair.components.routing import config_hash, stop_alarm_name, stop_alarm_settings
+from regionpair.components.routing_model import config_hash, stop_alarm_name, stop_alarm_settings
 from regionpair.components.sms_throughput import mps as default_mps
 from regionpair.policies import props as P
 

@@ -30,6 +30,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 from pulumi_policy.proxy import UnknownValueError
+
 from regionpair.components import budgets
 from regionpair.policies import compare, observe
 from regionpair.policies import props as P

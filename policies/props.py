@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pulumi_policy.proxy import UnknownValueError
+
 from regionpair.components.declaration import Half, Pair, Role, SharedDeclaration
 
 ROOT = "regionpair:index:RegionPairHalf"

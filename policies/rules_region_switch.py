@@ -28,6 +28,7 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+
 from regionpair.components.region_switch_model import HEALTH_CHECK_FLIP_SECONDS, check_plan
 from regionpair.policies import props as P
 

@@ -27,9 +27,10 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from regionpair.components.cdn import bucket_regional_domain, cdn_of
+
+from regionpair.components.cdn_model import bucket_regional_domain, cdn_of
 from regionpair.components.declaration import Role
-from regionpair.components.signals import composite_alarm_name, plan_alarms
+from regionpair.components.signals_plan import composite_alarm_name, plan_alarms
 from regionpair.policies.props import pair_from_root
 
 ROOT_TYPE = "regionpair:index:RegionPairHalf"

@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from regionpair.components.declaration import AppState, DeclarationError, Role, RoutingMode
-from regionpair.components.signals import composite_alarm_name
+from regionpair.components.signals_plan import composite_alarm_name
 from regionpair.ops import audit as live_audit
 from regionpair.ops import auditlog, region_switch, state, stop, sync
 from regionpair.ops.clients import Clients

@@ -59,8 +59,7 @@ class PairCopy:
 
     def load(self, stack: str = "primary"):
         """The validated pair, as `stack`'s program loads it."""
-        from regionpair.components.declaration import load_pair
-
+        from regionpair.components.loader import load_pair
         from regionpair.simulate import stack_config
 
         return load_pair(self.path, stack_config(self.path, stack), stack)

@@ -19,7 +19,7 @@ from regionpair.simulate import PairRun, simulate_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 LONGEST = 32
-"""The longest name `name`/bucket/table names validation accepts (components/declaration.py `_NAME_RE`)."""
+"""The longest name `name`/bucket/table names validation accepts (components/declaration/base.py `_NAME_RE`)."""
 
 
 def long_name(prefix: str, n: int = LONGEST) -> str:

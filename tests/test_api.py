@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
-from regionpair.components.api import LAMBDA_SOURCE, arn_parts
 
+from regionpair.components.api import LAMBDA_SOURCE, arn_parts
 from regionpair.simulate import Recorded, StackRun
 
 API_TYPE = "regionpair:api:RegionalApi"

@@ -15,6 +15,7 @@ import pulumi
 import pytest
 from pulumi.runtime import mocks as pmocks
 from pulumi.runtime import settings as psettings
+
 from regionpair.components.cdn import (
     ALL_VIEWER_EXCEPT_HOST_HEADER,
     CACHING_OPTIMIZED,
@@ -23,8 +24,8 @@ from regionpair.components.cdn import (
     bucket_policy_statement,
     validate_cdn,
 )
-from regionpair.components.declaration import DeclarationError, Pair, load_pair
-
+from regionpair.components.declaration import DeclarationError, Pair
+from regionpair.components.loader import load_pair
 from regionpair.mockcloud import CloudMocks
 from regionpair.simulate import ORGANIZATION, PROJECT, Recorded, RecordingMonitor, stack_config
 

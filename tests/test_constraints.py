@@ -6,10 +6,11 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 from pulumi.runtime import mocks as pmocks
-from regionpair.components import constraints as c
-from regionpair.components.declaration import DeclarationError, load_pair
-from regionpair.components.email import CONFIGURATION_SET_DIMENSION
 
+from regionpair.components import constraints as c
+from regionpair.components.declaration import DeclarationError
+from regionpair.components.email import CONFIGURATION_SET_DIMENSION
+from regionpair.components.loader import load_pair
 from regionpair.mockcloud import CloudMocks, ConstraintViolation
 from regionpair.simulate import simulate_stack, stack_config
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pulumi
 import pytest
-from regionpair.components.declaration import AppState, DeclarationError, NumberType, Role
 
+from regionpair.components.declaration import AppState, DeclarationError, NumberType, Role
 from regionpair.simulate import simulate_stack
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from regionpair.components.declaration import DeclarationError, load_pair
 
+from regionpair.components.declaration import DeclarationError
+from regionpair.components.loader import load_pair
 from regionpair.simulate import stack_config
 
 IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"

@@ -9,9 +9,9 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.stub import Stubber
-from regionpair.policies.pack import _unavoidable_star
 
 from regionpair.check import run_check
+from regionpair.policies.pack import _unavoidable_star
 from regionpair.simulate import simulate_pair
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "components" / "lambda_src"))
@@ -92,8 +92,8 @@ def test_star_resource_only_for_actions_without_resource_types():
 
 
 def test_replicate_events_needs_bounce_and_complaint_events(pair_copy):
-    from regionpair.components.declaration import DeclarationError, load_pair
-
+    from regionpair.components.declaration import DeclarationError
+    from regionpair.components.loader import load_pair
     from regionpair.simulate import stack_config
 
     pair_copy.shared(lambda d: d["email"].update({"replicateEvents": True, "configurationSets": []}))

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from regionpair.components import constraints
 
+from regionpair.components import constraints
 from tests.matrix import CORNERS, LONGEST, run_counting, write_corner
 
 NAME_LIMITS = {

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
+
 from regionpair.components import constraints
-from regionpair.components.declaration import DeclarationError, Role, load_pair
+from regionpair.components.declaration import DeclarationError, Role
+from regionpair.components.loader import load_pair
 from regionpair.components.naming import fit, health_check_reference, physical_name
 from regionpair.components.routing import stop_alarm_name
 from regionpair.components.signals import composite_alarm_name
-
 from regionpair.ops.context import load_context
 from regionpair.simulate import simulate_pair, stack_config
 from tests.matrix import long_name

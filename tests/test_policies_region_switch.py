@@ -12,8 +12,12 @@ import json
 from typing import Any
 
 import pytest
+from test_policies_signals import stack_args, violations
+from test_region_switch_component import SETTINGS, TARGETS, load, one, run, secondary_half
+
 from regionpair.components.declaration import Pair
 from regionpair.components.region_switch import RegionSwitchRecords, RegionSwitchRecordsArgs
+from regionpair.mockcloud import CloudMocks
 from regionpair.policies.rules_region_switch import (
     PLAN,
     POLICIES,
@@ -22,10 +26,6 @@ from regionpair.policies.rules_region_switch import (
     validate_plan_spans_pair,
     validate_records_on_plan_health_checks,
 )
-from test_policies_signals import stack_args, violations
-from test_region_switch_component import SETTINGS, TARGETS, load, one, run, secondary_half
-
-from regionpair.mockcloud import CloudMocks
 from regionpair.simulate import Recorded
 
 ALL = [validate_plan_spans_pair, validate_plan_rto, validate_records_on_plan_health_checks, validate_execution_role]

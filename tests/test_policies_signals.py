@@ -21,6 +21,8 @@ from pulumi_policy import (
     ResourceValidationArgs,
     StackValidationArgs,
 )
+from test_cdn import CDN, load, read_path
+
 from regionpair.policies.rules_signals import (
     POLICIES,
     ROOT_TYPE,
@@ -28,8 +30,6 @@ from regionpair.policies.rules_signals import (
     validate_origin_group_pair,
     validate_read_path,
 )
-from test_cdn import CDN, load, read_path
-
 from regionpair.simulate import Recorded, StackRun
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"

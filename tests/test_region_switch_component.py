@@ -20,8 +20,10 @@ import pytest
 from moto import mock_aws
 from pulumi.runtime import mocks as pmocks
 from pulumi.runtime import settings as psettings
-from regionpair.components.declaration import DeclarationError, Pair, Role, load_pair
+
+from regionpair.components.declaration import DeclarationError, Pair, Role
 from regionpair.components.lambda_src import region_switch_fence as fence_src
+from regionpair.components.loader import load_pair
 from regionpair.components.region_switch import (
     PlanNotReadyError,
     RegionSwitchFence,
@@ -41,7 +43,6 @@ from regionpair.components.region_switch_model import (
     with_region_switch,
 )
 from regionpair.components.signals import composite_alarm_name
-
 from regionpair.mockcloud import ACCOUNT_ID, PLAN, CloudMocks
 from regionpair.ops.state import ALLOWED
 from regionpair.simulate import ORGANIZATION, PROJECT, Recorded, RecordingMonitor, stack_config
@@ -315,6 +316,7 @@ def test_mock_refuses_what_the_api_refuses() -> None:
 
 def pulumi_plan(spec: dict[str, Any]) -> Any:
     import pulumi_aws as aws
+
     from regionpair.components.region_switch import _snake
 
     return aws.arcregionswitch.Plan("direct", **_snake(spec), region="us-west-2")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import boto3
 import pytest
+
 from regionpair.components.regions import SERVICE_REGIONS, Service, dkim_signing_domain, mail_from_mx, offers
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pulumi
 import pytest
-from regionpair.components.routing import config_hash
 
+from regionpair.components.routing import config_hash
 from regionpair.simulate import Recorded, StackRun, simulate_pair, simulate_stack
 
 ROUTING_TYPE = "regionpair:routing:FailoverRouting"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from regionpair.components.declaration import DeclarationError, Role, load_pair
-from regionpair.components.signals import composite_alarm_name, plan_alarms, signals_of
 
+from regionpair.components.declaration import DeclarationError, Role
+from regionpair.components.loader import load_pair
+from regionpair.components.signals import composite_alarm_name, plan_alarms, signals_of
 from regionpair.simulate import StackRun, stack_config
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"

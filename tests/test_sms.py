@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from regionpair.components.sms_throughput import mps
-
 from regionpair.simulate import simulate_pair
 
 NUMBER = "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber"

@@ -10,9 +10,9 @@ IDs follow AWS's format.
 from __future__ import annotations
 
 import pytest
+
 from regionpair.components.declaration import DeclarationError, Role
 from regionpair.components.sms import NUMBER_TAG
-
 from regionpair.mockcloud import CloudMocks
 from regionpair.simulate import simulate_pair, simulate_stack
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from regionpair.components.app_state import KEY_ATTRIBUTE
-from regionpair.components.declaration import DeclarationError, Pair, Role, load_pair, read_stack_file
-from regionpair.components.routing import STOP_DIMENSION, stop_alarm_name
+from regionpair.components.declaration import DeclarationError, Pair, Role
+from regionpair.components.loader import load_pair, read_stack_file
+from regionpair.components.routing_model import STOP_DIMENSION, stop_alarm_name
+from regionpair.components.state_model import KEY_ATTRIBUTE
 
 STATE_DIR_NAME = ".regionpair"
 """Per-pair local state, next to the declaration: audit log, sync checkpoints, drill progress."""

@@ -14,7 +14,7 @@ from typing import Any
 
 from regionpair.components.declaration import Role, RoutingMode
 from regionpair.components.region_switch_model import plan_name
-from regionpair.components.signals import composite_alarm_name
+from regionpair.components.signals_plan import composite_alarm_name
 from regionpair.ops import region_switch, state, stop
 from regionpair.ops.context import PairContext
 from regionpair.ops.drill import table_replicas

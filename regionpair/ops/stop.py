@@ -38,8 +38,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from regionpair.components.declaration import Role
-from regionpair.components.routing import stop_alarm_settings
-from regionpair.components.signals import plan_alarms
+from regionpair.components.routing_model import stop_alarm_settings
+from regionpair.components.signals_plan import plan_alarms
 from regionpair.ops.context import PairContext
 from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error, outcome_unknown, reason
 

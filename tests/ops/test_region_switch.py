@@ -15,9 +15,9 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import ANY, Stubber
-from regionpair.components.declaration import load_pair
-from regionpair.components.region_switch_model import with_region_switch
 
+from regionpair.components.loader import load_pair
+from regionpair.components.region_switch_model import with_region_switch
 from regionpair.ops import region_switch as rs
 from regionpair.simulate import stack_config
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.stub import Stubber
-from regionpair.components.declaration import Role
 from typer.testing import CliRunner
 
 from regionpair.cli import app
+from regionpair.components.declaration import Role
 from regionpair.ops import sms_numbers
 from regionpair.ops.clients import Clients
 from regionpair.ops.context import load_context
@@ -240,9 +240,8 @@ def test_cli_table_names_the_key_to_flip(stubbed_clients):
 
 def test_audit_counts_only_active_pooled_live_numbers(stubbed_clients):
     """`regionpair audit` reads the same live entries: a PENDING number is reported pending, never capacity."""
-    from regionpair.policies.compare import SMS_MINIMUM, SMS_PENDING, check_half
-
     from regionpair.ops import audit
+    from regionpair.policies.compare import SMS_MINIMUM, SMS_PENDING, check_half
 
     ctx = load_context(ROOT)
     clients = Clients(boto3.Session(region_name="us-east-1"))

@@ -8,10 +8,10 @@ from pathlib import Path
 import boto3
 import pytest
 from botocore.stub import Stubber
-from regionpair.components.declaration import AppState
 from typer.testing import CliRunner
 
 from regionpair.cli import app
+from regionpair.components.declaration import AppState
 from regionpair.ops import state
 
 ROOT = Path(__file__).resolve().parents[2]
