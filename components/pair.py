@@ -124,6 +124,9 @@ class RegionPairHalf(pulumi.ComponentResource):
             "region": pair.this.region,
             "peerRegion": pair.peer.region,
             "strategy": pair.shared.strategy.value,
+            # What this half was deployed from: the peer, `regionpair diff` and the pack compare it with today's.
+            "declaration": for_policies["declaration"],
+            "halves": for_policies["halves"],
             **parts,
         }
         # The engine gives stack policies a component's registered outputs, not its inputs: repeat what the
