@@ -473,13 +473,16 @@ FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
 FIREHOSE_NAME_MAX = 64
 SES_DEDICATED_IPS = "https://docs.aws.amazon.com/ses/latest/dg/dedicated-ip.html"
 SES_FIREHOSE_DEST = "https://docs.aws.amazon.com/ses/latest/dg/event-publishing-add-event-destination-firehose.html"
-SMS_COUNTRIES = ("AWS End User Messaging SMS User Guide, Supported countries and regions for SMS messaging "
-                 "(https://docs.aws.amazon.com/sms-voice/latest/userguide/phone-numbers-sms-by-country.html)")  # fmt: skip
+SMS_COUNTRIES = (
+    "https://docs.aws.amazon.com/sms-voice/latest/userguide/phone-numbers-sms-by-country.html (AWS End User "
+    "Messaging SMS User Guide, Supported countries and regions for SMS messaging)"
+)
 SMS_SENDER_IDS = "https://docs.aws.amazon.com/sms-voice/latest/userguide/sender-id.html"
 SMS_TOLL_FREE = "https://docs.aws.amazon.com/end-user-messaging/latest/userguide/nx-sms-get-set-up-identities.html"
 SMS_US_LONG_CODE = "https://docs.aws.amazon.com/sms-voice/latest/userguide/phone-numbers-request-long-code.html"
-ISO_3166 = "ISO 3166-1 alpha-2 officially assigned codes (https://www.iso.org/iso-3166-country-codes.html)"
-DNS_LIMITS = "RFC 1035 section 2.3.4 (labels 63 octets, names 255 octets: 253 characters in text form)"
+ISO_3166 = "https://www.iso.org/iso-3166-country-codes.html (ISO 3166-1 alpha-2, officially assigned codes)"
+DNS_LIMITS = ("https://www.rfc-editor.org/rfc/rfc1035#section-2.3.4 (labels 63 octets, names 255 octets: 253 "
+              "characters in text form)")
 TXT_STRINGS = ("https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html#TXTFormat (each "
                "string up to 255 characters); " + SDK.format(path="route53/record.py records"))  # fmt: skip
 
@@ -542,7 +545,7 @@ def dns_name_problem(name: str) -> str | None:
         return f"is {len(name)} characters; a domain name has at most {DNS_NAME_MAX}"
     for label in name.split("."):
         if len(label) > DNS_LABEL_MAX:
-            return f"has the label {label[:20]}... of {len(label)} characters; a DNS label has at most {DNS_LABEL_MAX}"
+            return f"has a label of {len(label)} characters ({label[:20]}...); a DNS label has at most {DNS_LABEL_MAX}"
     return None
 
 
@@ -552,8 +555,11 @@ def txt_strings(value: str) -> list[str]:
 
 
 def split_txt(value: str) -> str:
-    """A TXT value longer than 255 characters as several strings of at most 255 (joined by `""`, as the
-    pulumi-aws Record docstring says); resolvers concatenate them (RFC 7208 section 3.3, RFC 7489 section 6.3)."""
+    """A TXT value longer than 255 characters as several strings of at most 255 each.
+
+    Joined by `""`, as the pulumi-aws Record docstring says; receivers concatenate the strings (RFC 7208 section
+    3.3, RFC 7489 section 6.3), so a DMARC record with many `rua` addresses stays one record.
+    """
     return '""'.join(value[i : i + TXT_STRING_MAX] for i in range(0, len(value), TXT_STRING_MAX)) or value
 
 
@@ -596,11 +602,6 @@ MESSAGING_RULES: tuple[Rule, ...] = (
     Rule(DEDICATED_IP_POOL, "scalingMode", "enum", _T(path="internal/service/sesv2/dedicated_ip_pool.go scaling_mode")
          + "; " + _B(svc="sesv2", shape="ScalingMode"), one_of("STANDARD", "MANAGED")),
     Rule(DEDICATED_IP_ASSIGNMENT, "ip", "an IPv4 address", _B(svc="sesv2", shape="Ip"), _ipv4),
-    Rule(CONFIG_SET, "deliveryOptions.tlsPolicy", "enum", _B(svc="sesv2", shape="TlsPolicy"),
-         one_of("REQUIRE", "OPTIONAL")),
-    Rule(CONFIG_SET, "deliveryOptions.maxDeliverySeconds", "300-50400 s",
-         SDK.format(path="sesv2/_inputs.py ConfigurationSetDeliveryOptionsArgs.max_delivery_seconds"),
-         int_range(300, 50_400)),
     Rule(EVENT_DEST, "", "a Firehose destination names its stream and role",
          _B(svc="sesv2", shape="KinesisFirehoseDestination") + "; " + SES_FIREHOSE_DEST, _firehose_destination),
     Rule(FIREHOSE, "name", "length 1-64, [a-zA-Z0-9_.-]", _B(svc="firehose", shape="DeliveryStreamName"),
@@ -615,8 +616,8 @@ MESSAGING_RULES: tuple[Rule, ...] = (
          length(0, 1024)),
     Rule(FIREHOSE, "extendedS3Configuration.errorOutputPrefix", "length 0-1024",
          _B(svc="firehose", shape="ErrorOutputPrefix"), length(0, 1024)),
-    Rule(FIREHOSE, "", "extended_s3 needs a bucket and a role", _B(svc="firehose", shape="ExtendedS3DestinationConfiguration"),
-         _firehose),
+    Rule(FIREHOSE, "", "extended_s3 needs a bucket and a role",
+         _B(svc="firehose", shape="ExtendedS3DestinationConfiguration"), _firehose),
     Rule(RECORD, "", "TXT strings of at most 255 characters", TXT_STRINGS, _txt_record),
     Rule(MAIL_FROM, "mailFromDomain", "labels <= 63, name <= 253 characters", DNS_LIMITS,
          lambda v: dns_name_problem(str(v))),
@@ -648,8 +649,10 @@ ASSIGNMENT_STANDARD_POOL = Rule(
 def check_pool_references(
     token: str, name: str, inputs: dict[str, Any], pools: dict[tuple[str, str], str]
 ) -> list[Violation]:
-    """A configuration set's sending pool and an IP assignment's pool exist in the region (`pools`: (region, name)
-    -> scaling mode of every pool registered so far); an assignment's pool is STANDARD."""
+    """A configuration set's sending pool and an IP assignment's pool exist in the region; an assignment's is STANDARD.
+
+    `pools` maps (region, pool name) to the scaling mode of every pool registered so far.
+    """
     region = str(inputs.get("region"))
     if token == CONFIG_SET:
         wanted = (inputs.get("deliveryOptions") or {}).get("sendingPoolName")
