@@ -128,7 +128,7 @@ def test_a_secondary_without_the_archive_is_caught_in_preview_and_stops_the_upda
     assert any("archives no events of ['transactional', 'marketing']; deploy the secondary first" in d.message
                for d in archive), archive  # fmt: skip
     # `pulumi up -s primary` cannot replicate into a bucket that does not exist: the program stops in one line.
-    with pytest.raises(Exception, match="has no email.eventArchive.buckets; redeploy the secondary"):
+    with pytest.raises(Exception, match=r"has no email\.eventArchive\.buckets; redeploy the secondary"):
         run("primary", False, secondary)
 
 
