@@ -137,7 +137,7 @@ class EmailIdentities(pulumi.ComponentResource):
                     name=f"_dmarc.{domain}",
                     type="TXT",
                     ttl=DNS_TTL,
-                    records=[email.dmarc_policy],
+                    records=[constraints.split_txt(email.dmarc_policy)],  # > 255 characters: several strings
                     opts=child,
                 )
             # Leaves are separate Outputs: in preview the domain, MAIL FROM and mode stay known while the ARN

@@ -28,6 +28,7 @@ from typing import Any
 from regionpair.components.declaration import Pair, Role, Strategy
 from regionpair.components.sms_throughput import mps
 from regionpair.ops.errors import AWS_ERRORS, reason
+from regionpair.sending.warmth import read_pool
 
 OK, NOT_READY, UNKNOWN, WARN, INFO = "ok", "not-ready", "unknown", "warn", "info"
 DEFAULT_SMS_SPEND_USD = 1.0
@@ -162,22 +163,14 @@ def dedicated_ip_pools(sesv2: Any, pair: Pair) -> list[dict[str, Any]]:
     for decl in email.dedicated_ip_pools if email else []:
         name = pair.physical_name(decl.name)  # components/dedicated_ips.py pool_name (no pulumi_aws here)
         try:
-            pool = sesv2.get_dedicated_ip_pool(PoolName=name)["DedicatedIpPool"]
+            pool = read_pool(sesv2, "", name)
         except AWS_ERRORS as err:
             if getattr(err, "response", {}).get("Error", {}).get("Code") == "NotFoundException":
                 out.append({"name": decl.name, "poolName": name, "exists": False, "scalingMode": None, "ips": []})
                 continue
             raise
-        ips, token = [], None
-        while True:  # GetDedicatedIps has no botocore paginator: follow NextToken by hand
-            page = sesv2.get_dedicated_ips(PoolName=name, **({"NextToken": token} if token else {}))
-            ips += [{"ip": i["Ip"], "warmupStatus": i["WarmupStatus"], "warmupPercentage": i["WarmupPercentage"]}
-                    for i in page.get("DedicatedIps", [])]  # fmt: skip
-            token = page.get("NextToken")
-            if not token:
-                break
-        out.append({"name": decl.name, "poolName": name, "exists": True, "scalingMode": pool.get("ScalingMode"),
-                    "ips": ips})  # fmt: skip
+        out.append({"name": decl.name, "poolName": name, "exists": True, "scalingMode": pool.scaling_mode,
+                    "ips": pool.ips})  # fmt: skip
     return out
 
 
