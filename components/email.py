@@ -157,7 +157,8 @@ class EmailIdentities(pulumi.ComponentResource):
                 }
             )  # fmt: skip
 
-        # email.multiRegionEndpoint is refused by validation (Global endpoints need DEED replicas: declaration/email.py).
+        # email.multiRegionEndpoint is refused by validation (Global endpoints need DEED replicas:
+        # declaration/email.py).
         endpoint = None
 
         self.topic_arns = [topic.arn for _, topic, _ in config_sets]

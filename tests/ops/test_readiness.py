@@ -194,3 +194,42 @@ def test_status_shows_each_regions_readiness_and_warm_up_field_by_field(volume):
     s.done()
     assert field["primary"]["ses production access"].startswith("not-ready: us-east-1 is in the SES sandbox")
     assert field["secondary"]["ses send rate"] == "ok: 100.0 emails per second in us-west-2"
+
+
+def test_the_audit_reads_live_pools_and_compares_them_like_the_pack(tmp_path):
+    # moto has no dedicated IP pools: Stubber serves GetDedicatedIpPool / GetDedicatedIps / GetConfigurationSet.
+    from regionpair.ops.audit import _dedicated_ips
+    from regionpair.policies.rules_messaging import compare_dedicated_ips
+
+    for name in ("pair.yaml", "Pulumi.primary.yaml", "Pulumi.secondary.yaml"):
+        (tmp_path / name).write_text((ROOT / "docs" / "examples" / "messaging" / name).read_text())
+    ctx = load_context(tmp_path)
+    client = boto3.client("sesv2", region_name=STANDBY)
+    with Stubber(client) as stub:
+        stub.add_response("get_dedicated_ip_pool", {"DedicatedIpPool": {"PoolName": "notify-transactional-ips",
+                          "ScalingMode": "STANDARD"}}, {"PoolName": "notify-transactional-ips"})  # fmt: skip
+        stub.add_response("get_dedicated_ips", {"DedicatedIps": []}, {"PoolName": "notify-transactional-ips"})
+        stub.add_client_error("get_dedicated_ip_pool", "NotFoundException", http_status_code=404,
+                              expected_params={"PoolName": "notify-marketing-ips"})  # fmt: skip
+        stub.add_response("get_configuration_set", {"ConfigurationSetName": "notify-transactional", "DeliveryOptions":
+                          {"SendingPoolName": "notify-transactional-ips"}}, {"ConfigurationSetName":
+                          "notify-transactional"})  # fmt: skip
+        stub.add_response("get_configuration_set", {"ConfigurationSetName": "notify-marketing"},
+                          {"ConfigurationSetName": "notify-marketing"})
+        live = _dedicated_ips(client, ctx, STANDBY)
+    messages = [m for m, _ in compare_dedicated_ips(ctx.pair, {STANDBY: live})]
+    assert any("dedicated IP pool notify-transactional-ips in us-west-2 is STANDARD, the declaration says MANAGED"
+               in m for m in messages), messages  # fmt: skip
+    assert any("us-west-2 has no dedicated IP pool notify-marketing-ips" in m for m in messages), messages
+    assert any("notify-marketing in us-west-2 sends through shared IPs" in m for m in messages), messages
+
+
+def test_the_readiness_table_of_a_ready_pair_exits_0(volume, monkeypatch):
+    import regionpair.ops_cli as ops_cli
+
+    s = Stubbed().region(STANDBY).region(PRIMARY)
+    monkeypatch.setattr(ops_cli, "Clients", lambda *_a, **_k: s.clients)
+    result = CliRunner().invoke(app, ["readiness", "--config-dir", str(volume.path)])
+    assert result.exit_code == 0, result.output
+    assert "READY" in result.output
+    assert "ses 24-hour quota" in result.output
