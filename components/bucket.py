@@ -49,6 +49,8 @@ class ReplicatedBucketArgs:
     """The secondary's manifest (primary only): replication targets an existing, versioned bucket."""
     cdn_distribution_arn: pulumi.Input[str] | None = None
     """A CloudFront distribution allowed to read the bucket through origin access control (docs/signals-and-cdn.md)."""
+    peer_path: tuple[str, ...] = ("buckets",)
+    """Where the secondary's manifest lists this bucket (the SES event archive lists its own under email)."""
 
 
 class ReplicatedBucket(pulumi.ComponentResource):
@@ -117,7 +119,7 @@ class ReplicatedBucket(pulumi.ComponentResource):
 
         replication: list[pulumi.Input[dict[str, Any]]] = []
         if pair.this_role is Role.PRIMARY:
-            replication = self._replicate(name, pair, decl, args.peer, versioning)
+            replication = self._replicate(name, pair, decl, args.peer, versioning, args.peer_path)
 
         self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
             {
@@ -137,7 +139,8 @@ class ReplicatedBucket(pulumi.ComponentResource):
         self.register_outputs({"manifest": self.manifest})
 
     def _replicate(
-        self, name: str, pair: Pair, decl: Bucket, peer: Peer | None, versioning: aws.s3.BucketVersioning
+        self, name: str, pair: Pair, decl: Bucket, peer: Peer | None, versioning: aws.s3.BucketVersioning,
+        peer_path: tuple[str, ...] = ("buckets",),
     ) -> list[pulumi.Input[dict[str, Any]]]:
         """Create the replication role and the rules of both directions (primary only)."""
         primary_name = pair.bucket_name(decl, Role.PRIMARY)
@@ -145,7 +148,7 @@ class ReplicatedBucket(pulumi.ComponentResource):
         primary_arn = bucket_arn(primary_name)
         secondary_arn: pulumi.Input[str] = bucket_arn(secondary_name)
         if peer is not None:
-            secondary_arn = peer.get("buckets").apply(lambda buckets: _peer_bucket_arn(buckets, decl.name, pair))
+            secondary_arn = peer.get(*peer_path).apply(lambda buckets: _peer_bucket_arn(buckets, decl, pair))
 
         directions = [(primary_arn, secondary_arn, pair.primary.region, primary_name)]
         if decl.reverse_replication:
@@ -192,12 +195,13 @@ class ReplicatedBucket(pulumi.ComponentResource):
         return rules
 
 
-def _peer_bucket_arn(buckets: Any, name: str, pair: Pair) -> str:
+def _peer_bucket_arn(buckets: Any, decl: Bucket, pair: Pair) -> str:
+    name = decl.name
     for b in buckets or []:
         if isinstance(b, dict) and b.get("name") == name and b.get("versioning"):
             return str(b["arn"])
     if pulumi.runtime.is_dry_run():
-        return bucket_arn(pair.bucket_name(name, Role.SECONDARY))
+        return bucket_arn(pair.bucket_name(decl, Role.SECONDARY))
     raise PeerNotDeployedError(
         f"regionpair:peerStack: the secondary has no versioned bucket {name!r} yet; "
         f"deploy the secondary first: pulumi up -s {pair.this.peer_stack_short}"

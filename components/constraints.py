@@ -466,6 +466,210 @@ POOL_IDENTITIES_ACTIVE = Rule(
 """Stateful: checked by the mock against the numbers registered before the pool (see `check_pool`)."""
 
 
+# ------------------------------------------------------------------------------ messaging (dedicated IPs, archive)
+DEDICATED_IP_POOL = "aws:sesv2/dedicatedIpPool:DedicatedIpPool"
+DEDICATED_IP_ASSIGNMENT = "aws:sesv2/dedicatedIpAssignment:DedicatedIpAssignment"
+FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+FIREHOSE_NAME_MAX = 64
+SES_DEDICATED_IPS = "https://docs.aws.amazon.com/ses/latest/dg/dedicated-ip.html"
+SES_FIREHOSE_DEST = "https://docs.aws.amazon.com/ses/latest/dg/event-publishing-add-event-destination-firehose.html"
+SMS_COUNTRIES = (
+    "https://docs.aws.amazon.com/sms-voice/latest/userguide/phone-numbers-sms-by-country.html (AWS End User "
+    "Messaging SMS User Guide, Supported countries and regions for SMS messaging)"
+)
+SMS_SENDER_IDS = "https://docs.aws.amazon.com/sms-voice/latest/userguide/sender-id.html"
+SMS_TOLL_FREE = "https://docs.aws.amazon.com/end-user-messaging/latest/userguide/nx-sms-get-set-up-identities.html"
+SMS_US_LONG_CODE = "https://docs.aws.amazon.com/sms-voice/latest/userguide/phone-numbers-request-long-code.html"
+ISO_3166 = "https://www.iso.org/iso-3166-country-codes.html (ISO 3166-1 alpha-2, officially assigned codes)"
+DNS_LIMITS = ("https://www.rfc-editor.org/rfc/rfc1035#section-2.3.4 (labels 63 octets, names 255 octets: 253 "
+              "characters in text form)")
+TXT_STRINGS = ("https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/ResourceRecordTypes.html#TXTFormat (each "
+               "string up to 255 characters); " + SDK.format(path="route53/record.py records"))  # fmt: skip
+
+ISO_COUNTRIES = frozenset("""
+AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC
+CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD
+GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH
+KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW
+MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC
+SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY
+UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
+""".split())
+"""Every officially assigned ISO 3166-1 alpha-2 code (249): End User Messaging takes country codes in this format."""
+SENDER_ID_UNSUPPORTED = frozenset({"US", "CA", "CN"})
+"""Countries where AWS End User Messaging SMS cannot send from a sender ID ("Several major markets (including
+Canada, China, and the United States) don't support sender ID": SMS_SENDER_IDS; the Supports Sender IDs column of
+SMS_COUNTRIES lists the others: add a country here when you find it there)."""
+TOLL_FREE_COUNTRIES = frozenset({"US", "CA"})
+"""Toll-free numbers exist for the United States and Canada only (SMS_TOLL_FREE)."""
+TEN_DLC_COUNTRIES = frozenset({"US"})
+"""10DLC is a United States number type (SMS_TOLL_FREE)."""
+NO_A2P_LONG_CODE = frozenset({"US", "PR", "VI", "GU", "AS"})
+"""Where senders may not use long codes for application-to-person SMS: the US and its territories Puerto Rico, US
+Virgin Islands, Guam and American Samoa need a short code, 10DLC or toll-free number (SMS_US_LONG_CODE)."""
+TXT_STRING_MAX = 255
+DNS_LABEL_MAX = 63
+DNS_NAME_MAX = 253
+
+
+def number_type_in_country(number_type: str, country: str, capabilities: Any = ("SMS",)) -> str | None:
+    """Why AWS refuses a number type in a country (None when it is offered there)."""
+    if number_type == "TOLL_FREE" and country not in TOLL_FREE_COUNTRIES:
+        return f"toll-free numbers exist only in {', '.join(sorted(TOLL_FREE_COUNTRIES))}, not {country}"
+    if number_type == "TEN_DLC" and country not in TEN_DLC_COUNTRIES:
+        return f"10DLC numbers exist only in the US, not {country}; use LONG_CODE there"
+    if number_type == "LONG_CODE" and country in NO_A2P_LONG_CODE and "SMS" in list(capabilities or []):
+        return (f"long codes cannot send application-to-person SMS in {country}; use TEN_DLC, TOLL_FREE or a "
+                "short code")  # fmt: skip
+    return None
+
+
+def _iso_country(v: Any) -> str | None:
+    return None if str(v) in ISO_COUNTRIES else f"{v!r} is not an assigned ISO 3166-1 alpha-2 country code"
+
+
+def _number_in_country(inputs: dict[str, Any]) -> str | None:
+    kind, country = str(inputs.get("numberType")), str(inputs.get("isoCountryCode"))
+    if kind == "SIMULATOR" and inputs.get("messageType") not in (None, "TRANSACTIONAL"):
+        return "a SIMULATOR number must be requested with messageType TRANSACTIONAL"
+    return number_type_in_country(kind, country, inputs.get("numberCapabilities") or ["SMS"])
+
+
+def _sender_id_country(v: Any) -> str | None:
+    return f"{v} does not support sender IDs" if str(v) in SENDER_ID_UNSUPPORTED else None
+
+
+def dns_name_problem(name: str) -> str | None:
+    """Why a DNS name is too long (a label over 63 characters, the name over 253), or None."""
+    if len(name) > DNS_NAME_MAX:
+        return f"is {len(name)} characters; a domain name has at most {DNS_NAME_MAX}"
+    for label in name.split("."):
+        if len(label) > DNS_LABEL_MAX:
+            return f"has a label of {len(label)} characters ({label[:20]}...); a DNS label has at most {DNS_LABEL_MAX}"
+    return None
+
+
+def txt_strings(value: str) -> list[str]:
+    """The character strings of one TXT record value as the provider sends it (split at `""`)."""
+    return value.split('""')
+
+
+def split_txt(value: str) -> str:
+    """A TXT value longer than 255 characters as several strings of at most 255 each.
+
+    Joined by `""`, as the pulumi-aws Record docstring says; receivers concatenate the strings (RFC 7208 section
+    3.3, RFC 7489 section 6.3), so a DMARC record with many `rua` addresses stays one record.
+    """
+    return '""'.join(value[i : i + TXT_STRING_MAX] for i in range(0, len(value), TXT_STRING_MAX)) or value
+
+
+def _txt_record(inputs: dict[str, Any]) -> str | None:
+    if inputs.get("type") != "TXT":
+        return None
+    for record in inputs.get("records") or []:
+        if not isinstance(record, str) or _unknown(record):
+            continue
+        long = [s for s in txt_strings(record) if len(s) > TXT_STRING_MAX]
+        if long:
+            return (f"a TXT string of {len(long[0])} characters; each string holds at most {TXT_STRING_MAX}: split it "
+                    'with "" (components/constraints.py split_txt)')  # fmt: skip
+    return None
+
+
+def _ipv4(v: Any) -> str | None:
+    parts = str(v).split(".")
+    ok = len(parts) == 4 and all(p.isdigit() and 0 <= int(p) <= 255 and str(int(p)) == p for p in parts)
+    return None if ok else "is not an IPv4 address"
+
+
+def _firehose_destination(inputs: dict[str, Any]) -> str | None:
+    dest = (inputs.get("eventDestination") or {}).get("kinesisFirehoseDestination")
+    if dest and not (dest.get("deliveryStreamArn") and dest.get("iamRoleArn")):
+        return "a Firehose destination needs deliveryStreamArn and iamRoleArn"
+    return None
+
+
+def _firehose(inputs: dict[str, Any]) -> str | None:
+    if inputs.get("destination") == "extended_s3":
+        s3 = inputs.get("extendedS3Configuration") or {}
+        if not (s3.get("bucketArn") and s3.get("roleArn")):
+            return "an extended_s3 destination needs extendedS3Configuration with bucketArn and roleArn"
+    return None
+
+
+# fmt: off
+MESSAGING_RULES: tuple[Rule, ...] = (
+    Rule(DEDICATED_IP_POOL, "scalingMode", "enum", _T(path="internal/service/sesv2/dedicated_ip_pool.go scaling_mode")
+         + "; " + _B(svc="sesv2", shape="ScalingMode"), one_of("STANDARD", "MANAGED")),
+    Rule(DEDICATED_IP_ASSIGNMENT, "ip", "an IPv4 address", _B(svc="sesv2", shape="Ip"), _ipv4),
+    Rule(EVENT_DEST, "", "a Firehose destination names its stream and role",
+         _B(svc="sesv2", shape="KinesisFirehoseDestination") + "; " + SES_FIREHOSE_DEST, _firehose_destination),
+    Rule(FIREHOSE, "name", "length 1-64, [a-zA-Z0-9_.-]", _B(svc="firehose", shape="DeliveryStreamName"),
+         pattern(r"[a-zA-Z0-9_.-]{1,64}")),
+    Rule(FIREHOSE, "extendedS3Configuration.bufferingInterval", "0-900 s",
+         _B(svc="firehose", shape="IntervalInSeconds"), int_range(0, 900)),
+    Rule(FIREHOSE, "extendedS3Configuration.bufferingSize", "1-128 MB", _B(svc="firehose", shape="SizeInMBs"),
+         int_range(1, 128)),
+    Rule(FIREHOSE, "extendedS3Configuration.compressionFormat", "enum", _B(svc="firehose", shape="CompressionFormat"),
+         one_of("UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY")),
+    Rule(FIREHOSE, "extendedS3Configuration.prefix", "length 0-1024", _B(svc="firehose", shape="Prefix"),
+         length(0, 1024)),
+    Rule(FIREHOSE, "extendedS3Configuration.errorOutputPrefix", "length 0-1024",
+         _B(svc="firehose", shape="ErrorOutputPrefix"), length(0, 1024)),
+    Rule(FIREHOSE, "", "extended_s3 needs a bucket and a role",
+         _B(svc="firehose", shape="ExtendedS3DestinationConfiguration"), _firehose),
+    Rule(RECORD, "", "TXT strings of at most 255 characters", TXT_STRINGS, _txt_record),
+    Rule(MAIL_FROM, "mailFromDomain", "labels <= 63, name <= 253 characters", DNS_LIMITS,
+         lambda v: dns_name_problem(str(v))),
+    Rule(PHONE_NUMBER, "isoCountryCode", "an assigned ISO 3166-1 code", ISO_3166 + "; " + SMS_COUNTRIES, _iso_country),
+    Rule(PHONE_NUMBER, "", "SIMULATOR is TRANSACTIONAL; number type offered in the country",
+         _B(svc="pinpoint-sms-voice-v2", shape="RequestPhoneNumberRequest.NumberType") + "; " + SMS_TOLL_FREE + "; "
+         + SMS_US_LONG_CODE, _number_in_country),
+    Rule(POOL, "isoCountryCode", "an assigned ISO 3166-1 code", ISO_3166, _iso_country),
+    Rule(SENDER_ID, "isoCountryCode", "an assigned ISO 3166-1 code", ISO_3166, _iso_country),
+    Rule(SENDER_ID, "isoCountryCode", "a country that supports sender IDs", SMS_SENDER_IDS + "; " + SMS_COUNTRIES,
+         _sender_id_country),
+)
+# fmt: on
+RULES = RULES + MESSAGING_RULES
+
+SENDING_POOL_EXISTS = Rule(
+    CONFIG_SET, "deliveryOptions.sendingPoolName", "a dedicated IP pool of this region",
+    _B(svc="sesv2", shape="DeliveryOptions.SendingPoolName") + "; " + SES_DEDICATED_IPS, lambda v: None
+)  # fmt: skip
+"""Stateful: a configuration set sends through a pool that exists in its region (checked by the mock)."""
+ASSIGNMENT_STANDARD_POOL = Rule(
+    DEDICATED_IP_ASSIGNMENT, "destinationPoolName", "a STANDARD pool of this region",
+    _B(svc="sesv2", shape="PutDedicatedIpInPoolRequest") + "; https://docs.aws.amazon.com/ses/latest/dg/"
+    "managed-dedicated-sending.html (SES manages a managed pool's IPs)", lambda v: None
+)  # fmt: skip
+"""Stateful: leased IPs move only into a standard pool that exists in their region (checked by the mock)."""
+
+
+def check_pool_references(
+    token: str, name: str, inputs: dict[str, Any], pools: dict[tuple[str, str], str]
+) -> list[Violation]:
+    """A configuration set's sending pool and an IP assignment's pool exist in the region; an assignment's is STANDARD.
+
+    `pools` maps (region, pool name) to the scaling mode of every pool registered so far.
+    """
+    region = str(inputs.get("region"))
+    if token == CONFIG_SET:
+        wanted = (inputs.get("deliveryOptions") or {}).get("sendingPoolName")
+        if isinstance(wanted, str) and not _unknown(wanted) and (region, wanted) not in pools:
+            return [Violation(SENDING_POOL_EXISTS, name, wanted, f"no dedicated IP pool {wanted} in {region}")]
+    if token == DEDICATED_IP_ASSIGNMENT:
+        wanted = inputs.get("destinationPoolName")
+        if isinstance(wanted, str) and not _unknown(wanted):
+            mode = pools.get((region, wanted))
+            if mode is None:
+                return [Violation(ASSIGNMENT_STANDARD_POOL, name, wanted, f"no dedicated IP pool {wanted} in {region}")]
+            if mode != "STANDARD":
+                return [Violation(ASSIGNMENT_STANDARD_POOL, name, wanted,
+                                  f"{wanted} is a {mode} pool: SES chooses its IPs; lease IPs into a STANDARD pool")]
+    return []
+
+
 # ------------------------------------------------------------------------------------------------ checking
 @dataclass(frozen=True)
 class Violation:

@@ -24,8 +24,12 @@ import pulumi
 import pulumi_aws as aws
 
 from regionpair.components import constraints
-from regionpair.components.declaration import DkimMode, EventDestinationKind, Pair, Role
+from regionpair.components.declaration import DkimMode, Pair, Role
+from regionpair.components.dedicated_ips import DedicatedIps, DedicatedIpsArgs
+from regionpair.components.dedicated_ips import pool_name as dedicated_pool_name
+from regionpair.components.event_archive import EventArchive, EventArchiveArgs, archived_sets
 from regionpair.components.options import Stateful, stateful
+from regionpair.components.peer import Peer
 from regionpair.components.regions import dkim_signing_domain, mail_from_mx
 from regionpair.components.signals_plan import CONFIGURATION_SET_DIMENSION
 
@@ -50,6 +54,8 @@ class EmailIdentitiesArgs:
 
     pair: Pair
     """The validated pair; `pair.shared.email` must be set."""
+    peer: Peer | None = None
+    """The secondary's manifest (primary only): the SES event archive's bucket replicates into the secondary's."""
 
 
 class EmailIdentities(pulumi.ComponentResource):
@@ -71,7 +77,7 @@ class EmailIdentities(pulumi.ComponentResource):
         tags = {**pair.shared.tags, "regionpair:role": pair.this_role.value}
         deed_replica = email.dkim_mode is DkimMode.DEED and pair.this_role is Role.SECONDARY
 
-        config_sets = self._configuration_sets(name, pair, tags)
+        config_sets = self._configuration_sets(name, pair, tags, args.peer)
         default_set = config_sets[0][0].configuration_set_name if config_sets else None
 
         domains: list[dict[str, Any]] = []
@@ -131,7 +137,7 @@ class EmailIdentities(pulumi.ComponentResource):
                     name=f"_dmarc.{domain}",
                     type="TXT",
                     ttl=DNS_TTL,
-                    records=[email.dmarc_policy],
+                    records=[constraints.split_txt(email.dmarc_policy)],  # > 255 characters: several strings
                     opts=child,
                 )
             # Leaves are separate Outputs: in preview the domain, MAIL FROM and mode stay known while the ARN
@@ -151,7 +157,8 @@ class EmailIdentities(pulumi.ComponentResource):
                 }
             )  # fmt: skip
 
-        # email.multiRegionEndpoint is refused by validation (Global endpoints need DEED replicas: declaration/email.py).
+        # email.multiRegionEndpoint is refused by validation (Global endpoints need DEED replicas:
+        # declaration/email.py).
         endpoint = None
 
         self.topic_arns = [topic.arn for _, topic, _ in config_sets]
@@ -164,34 +171,60 @@ class EmailIdentities(pulumi.ComponentResource):
                     for cs, _, (kind, events) in config_sets
                 ],
                 "multiRegionEndpoint": endpoint,
+                **self.messaging_manifest,
             }
         )
         self.register_outputs({"manifest": self.manifest})
 
     def _configuration_sets(
-        self, name: str, pair: Pair, tags: dict[str, str]
+        self, name: str, pair: Pair, tags: dict[str, str], peer: Peer | None = None
     ) -> list[tuple[aws.sesv2.ConfigurationSet, aws.sns.Topic, tuple[str, list[str]]]]:
-        """One configuration set per declared name, same name in both regions, events to an SNS topic here."""
+        """One configuration set per declared name, same name in both regions, events to an SNS topic here.
+
+        A set with `sendingPool` sends through that dedicated IP pool of this region (components/dedicated_ips.py);
+        a set with `destination: firehose` also archives its events through a Firehose stream into the replicated
+        events bucket (components/event_archive.py). Sets `messaging_manifest` (`dedicatedIps`, `eventArchive`).
+        """
         email = pair.shared.email
         assert email is not None
         region = pair.this.region
         child = pulumi.ResourceOptions(parent=self)
-        out = []
+        pools = DedicatedIps(f"{name}-dedicated-ips", DedicatedIpsArgs(pair=pair), child) if (
+            email.dedicated_ip_pools) else None  # fmt: skip
+        self.messaging_manifest: dict[str, Any] = {}
+        if pools is not None:
+            self.messaging_manifest["dedicatedIps"] = {
+                "pools": pools.manifest,
+                "sendingPools": {pair.physical_name(cs.name): dedicated_pool_name(pair, cs.sending_pool)
+                                 for cs in email.configuration_sets if cs.sending_pool},
+            }  # fmt: skip
+        created: dict[str, aws.sesv2.ConfigurationSet] = {}
         for cs in email.configuration_sets:
-            if cs.destination is not EventDestinationKind.SNS:
-                raise pulumi.RunError(
-                    f"invalid pair declaration: pair.yaml email.configurationSets ({cs.name}).destination: "
-                    "firehose destinations are not implemented yet; use sns"
+            delivery = None
+            if cs.sending_pool is not None and pools is not None:
+                delivery = aws.sesv2.ConfigurationSetDeliveryOptionsArgs(
+                    sending_pool_name=pools.pool_names[cs.sending_pool]
                 )
-            config_set = aws.sesv2.ConfigurationSet(
+            created[cs.name] = aws.sesv2.ConfigurationSet(
                 f"{name}-set-{cs.name}",
                 configuration_set_name=pair.physical_name(cs.name),
                 region=region,
                 reputation_options=aws.sesv2.ConfigurationSetReputationOptionsArgs(reputation_metrics_enabled=True),
                 sending_options=aws.sesv2.ConfigurationSetSendingOptionsArgs(sending_enabled=True),
+                delivery_options=delivery,
                 tags=tags,
                 opts=child,
             )
+        archived = {cs.name: created[cs.name].arn for cs in archived_sets(pair)}
+        archive = None
+        if archived:
+            archive = EventArchive(
+                f"{name}-event-archive", EventArchiveArgs(pair=pair, configuration_sets=archived, peer=peer), child
+            )
+            self.messaging_manifest["eventArchive"] = archive.manifest
+        out = []
+        for cs in email.configuration_sets:
+            config_set = created[cs.name]
             topic = aws.sns.Topic(
                 f"{name}-set-{cs.name}-events",
                 name=pair.physical_name(f"ses-{cs.name}-events", limit=constraints.SNS_TOPIC_MAX),
@@ -221,13 +254,18 @@ class EmailIdentities(pulumi.ComponentResource):
                 opts=child,
             )
             # Two destinations per set: SNS for the events themselves, CloudWatch for the per-set metrics that
-            # alarms split by `ses:configuration-set` watch (SES publishes those only through such a destination).
+            # alarms split by `ses:configuration-set` watch (SES publishes those only through such a destination);
+            # a third, Firehose, for a set whose events are archived (opens, clicks, bounces kept in both regions).
             sns = aws.sesv2.ConfigurationSetEventDestinationEventDestinationSnsDestinationArgs(topic_arn=topic.arn)
-            targets = {
-                "destination": ("events", {"sns_destination": sns}),
-                "metrics": ("metrics", {"cloud_watch_destination": metrics_destination(pair.physical_name(cs.name))}),
-            }
-            for role, (destination_name, target) in targets.items():
+            targets: dict[str, tuple[str, dict[str, Any], list[pulumi.Resource]]] = {
+                "destination": ("events", {"sns_destination": sns}, []),
+                "metrics": ("metrics", {"cloud_watch_destination": metrics_destination(pair.physical_name(cs.name))},
+                            []),
+            }  # fmt: skip
+            if archive is not None and cs.name in archive.destinations:
+                targets["archive"] = ("archive", {"kinesis_firehose_destination": archive.destinations[cs.name]},
+                                      archive.ready)  # fmt: skip
+            for role, (destination_name, target, ready) in targets.items():
                 aws.sesv2.ConfigurationSetEventDestination(
                     f"{name}-set-{cs.name}-{role}",
                     configuration_set_name=config_set.configuration_set_name,
@@ -236,7 +274,7 @@ class EmailIdentities(pulumi.ComponentResource):
                     event_destination=aws.sesv2.ConfigurationSetEventDestinationEventDestinationArgs(
                         enabled=True, matching_event_types=list(cs.events), **target
                     ),
-                    opts=child,
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=ready) if ready else child,
                 )
             out.append((config_set, topic, (cs.destination.value, list(cs.events))))
         return out

@@ -65,7 +65,7 @@ class RegionPairHalf(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         parts: dict[str, Any] = {}
         if s.email:
-            email = EmailIdentities(f"{name}-email", EmailIdentitiesArgs(pair=pair), child)
+            email = EmailIdentities(f"{name}-email", EmailIdentitiesArgs(pair=pair, peer=peer), child)
             parts["email"] = email.manifest
             if s.email.replicate_events:
                 EventReplication(

@@ -17,6 +17,7 @@ from regionpair.components.declaration import (
     registration_key,
 )
 from regionpair.components.declaration.base import _ACM_ARN_RE, _SMS_ARN_RE
+from regionpair.components.declaration.email import check_leased_ips, check_mail_from
 from regionpair.components.region_switch_model import validate_region_switch
 from regionpair.components.regions import Service, offers
 
@@ -127,6 +128,19 @@ def check_delivery_delay(s: SharedDeclaration, decl_name: str = DEFAULT_DECLARAT
         )
 
 
+def _check_messaging(pair: Pair, stack_key: dict[Role, str], decl_name: str) -> None:
+    """MAIL FROM names within DNS limits in both regions; leased dedicated IPs go into declared STANDARD pools."""
+    email = pair.shared.email
+    if email is not None:
+        problem = check_mail_from(email, [pair.primary.region, pair.secondary.region])
+        if problem:
+            raise DeclarationError(f"{decl_name} email.mailFromSubdomain", problem)
+    for role in Role:
+        found = check_leased_ips(email, pair.half(role).dedicated_ips)
+        if found:
+            raise DeclarationError(f"{stack_key[role]}:dedicatedIps[{found[0]}].pool", found[1])
+
+
 def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None:
     """Cross-field rules that need both halves; raises `DeclarationError`."""
     s = pair.shared
@@ -171,6 +185,7 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
                     f"{stack_key[role]}:certificateArn",
                     f"is in {m.group(1)}; a regional API needs a certificate in {half.region}",
                 )
+    _check_messaging(pair, stack_key, decl_name)
     for i, domain in enumerate(s.email.domains if s.email else []):
         if domain != s.dns.zone_name and not domain.endswith("." + s.dns.zone_name):
             raise DeclarationError(

@@ -107,6 +107,26 @@ class SmsOrigination(pulumi.ComponentResource):
             if pooled:
                 by_country.setdefault(country, []).append(arn)
 
+        # A sender ID joins its country's pool when the country has one (the pool's identities share its message
+        # type: pool.go validateSenderIdentity), so pooled sending can use it; only then is it capacity.
+        sender_ids = []
+        for sid in sms.sender_ids:
+            pooled = sid.country in by_country
+            sender = aws.pinpoint.Smsvoicev2SenderId(
+                f"{name}-sender-{sid.country.lower()}-{sid.sender_id.lower()}",
+                iso_country_code=sid.country,
+                sender_id=sid.sender_id,
+                message_types=[message_types[sid.country]] if pooled else None,
+                deletion_protection_enabled=sms.deletion_protection,
+                region=region,
+                tags=tags,
+                opts=stateful(pair, Stateful.SENDER_ID, f"{sid.country}/{sid.sender_id}", self),
+            )
+            if pooled:
+                by_country[sid.country].append(sender.arn)
+            sender_ids.append({"country": sid.country, "senderId": sid.sender_id, "mps": mps("SENDER_ID", sid.country),
+                               "pooled": pooled})  # fmt: skip
+
         pools = []
         for country, arns in sorted(by_country.items()):
             pool = aws.pinpoint.Smsvoicev2Pool(
@@ -123,19 +143,6 @@ class SmsOrigination(pulumi.ComponentResource):
             pools.append(
                 {"country": country, "messageType": message_types[country], "arn": pool.arn, "identities": len(arns)}
             )
-
-        sender_ids = []
-        for sid in sms.sender_ids:
-            aws.pinpoint.Smsvoicev2SenderId(
-                f"{name}-sender-{sid.country.lower()}-{sid.sender_id.lower()}",
-                iso_country_code=sid.country,
-                sender_id=sid.sender_id,
-                deletion_protection_enabled=sms.deletion_protection,
-                region=region,
-                tags=tags,
-                opts=stateful(pair, Stateful.SENDER_ID, f"{sid.country}/{sid.sender_id}", self),
-            )
-            sender_ids.append({"country": sid.country, "senderId": sid.sender_id, "mps": mps("SENDER_ID", sid.country)})
 
         self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
             {

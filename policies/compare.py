@@ -113,9 +113,9 @@ def check_half(
                             "regionpair:existingNumbers in that region's stack file")  # fmt: skip
             volume = float(need.get("failoverVolumeMps", 0) or 0)
             if role == "secondary" and volume > 0:
-                capacity = _mps(have, country) + sum(
+                capacity = _mps(have, country) + sum(  # a sender ID is capacity only inside the country's pool
                     float(s.get("mps", default_mps("SENDER_ID", country)))
-                    for s in sms.get("senderIds") or [] if s.get("country") == country
+                    for s in sms.get("senderIds") or [] if s.get("country") == country and s.get("pooled") is True
                 )  # fmt: skip
                 if capacity < volume:
                     what = (f"the standby can send {capacity:g} msg/s to {country} "

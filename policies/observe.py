@@ -169,7 +169,8 @@ def _sms(stack: Stack, pair: Pair, claim: Mapping[str, Any]) -> dict[str, Any]:
             }
         )
     # Numbers registered by hand are no resource: they are seen as ARNs in a pool; type and rate from the claim.
-    for arn in sorted(pooled_arns - requested_arns):
+    sender_arns = {p.get("arn") for _, p in stack.of(P.SMS_SENDER_ID) if isinstance(p.get("arn"), str)}
+    for arn in sorted(pooled_arns - requested_arns - sender_arns):  # sender IDs in a pool are no numbers
         entry = next((n for n in claimed if n.get("arn") == arn), {})
         numbers.append(
             {
@@ -192,7 +193,7 @@ def _sms(stack: Stack, pair: Pair, claim: Mapping[str, Any]) -> dict[str, Any]:
         "pools": pools,
         "senderIds": [
             {URN: r.urn, "country": p.get("isoCountryCode"), "senderId": p.get("senderId"),
-             "mps": default_mps("SENDER_ID", str(p.get("isoCountryCode")))}
+             "mps": default_mps("SENDER_ID", str(p.get("isoCountryCode"))), "pooled": r.urn in pooled_urns}
             for r, p in stack.of(P.SMS_SENDER_ID) if p.get("region") == region
         ],
     }  # fmt: skip

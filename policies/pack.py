@@ -558,4 +558,11 @@ def _region_switch_policies() -> list[Any]:
     return list(POLICIES)
 
 
-ALL_POLICIES = [*PARITY_POLICIES, *RESOURCE_POLICIES, *STACK_POLICIES, *_signal_policies(), *_region_switch_policies()]
+def _messaging_policies() -> list[Any]:
+    from regionpair.policies.rules_messaging import POLICIES
+
+    return list(POLICIES)
+
+
+ALL_POLICIES = [*PARITY_POLICIES, *RESOURCE_POLICIES, *STACK_POLICIES, *_signal_policies(), *_region_switch_policies(),
+                *_messaging_policies()]  # fmt: skip

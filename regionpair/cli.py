@@ -32,11 +32,12 @@ check.register(app)
 
 def _register_operations() -> None:
     try:
-        from regionpair import ops_cli, sms_cli
+        from regionpair import ops_cli, readiness_cli, sms_cli
     except ImportError:  # operations commands are optional in a minimal install
         return
     ops_cli.register(app)
     sms_cli.register(app)
+    readiness_cli.register(app)
 
 
 # `regionpair check` is the CI gate and needs no AWS SDK: skip importing boto3 for it (issue 9, gate speed).

@@ -103,11 +103,20 @@ class CloudMocks(pmocks.Mocks):
         """ARC Region switch plans registered in this run, by ARN (the health-check data source reads them)."""
         self.allocated = allocated
         """False: the plans' health checks are still being allocated (no ids yet), as right after CreatePlan."""
+        self.ip_pools: dict[tuple[str, str], str] = {}
+        """SES dedicated IP pools registered in this run: (region, pool name) -> scaling mode."""
 
     def _enforce(self, typ: str, name: str, inputs: dict[str, Any]) -> None:
         found = constraints.check(typ, name, inputs)
         if typ == constraints.POOL:
             found += constraints.check_pool(name, inputs, self.sms_numbers)
+        if typ in (constraints.CONFIG_SET, constraints.DEDICATED_IP_ASSIGNMENT):
+            found += constraints.check_pool_references(
+                typ, name, {"region": self.default_region, **inputs}, self.ip_pools
+            )
+        if typ == constraints.DEDICATED_IP_POOL and isinstance(inputs.get("poolName"), str):
+            region = str(inputs.get("region") or self.default_region)
+            self.ip_pools[(region, inputs["poolName"])] = str(inputs.get("scalingMode") or "STANDARD")
         if not found:
             return
         self.violations += found
@@ -295,6 +304,15 @@ class CloudMocks(pmocks.Mocks):
                 arn=f"arn:aws:cloudfront::{ACCOUNT_ID}:distribution/{did}",
                 domainName=f"d{_hex(name, n=13)}.cloudfront.net", hostedZoneId=CLOUDFRONT_ZONE_ID, __id=did,
             )  # fmt: skip
+        elif typ == constraints.DEDICATED_IP_POOL:
+            pool = inputs.get("poolName", name)
+            out.update(arn=f"arn:aws:ses:{region}:{ACCOUNT_ID}:dedicated-ip-pool/{pool}",
+                       scalingMode=inputs.get("scalingMode") or "STANDARD", __id=pool)  # fmt: skip
+        elif typ == constraints.DEDICATED_IP_ASSIGNMENT:
+            out.update(__id=f"{inputs.get('ip')},{inputs.get('destinationPoolName')}")
+        elif typ == constraints.FIREHOSE:
+            stream = inputs.get("name", name)
+            out.update(arn=f"arn:aws:firehose:{region}:{ACCOUNT_ID}:deliverystream/{stream}", __id=stream)
         elif typ == "aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint":
             out.update(endpointId=f"{_hex(name, n=5)}.{_hex(name, 'x', n=5)}", __id=inputs.get("endpointName"))
         if "arn" not in out and service not in {"route53", "s3"} and not kind.endswith("Policy"):

@@ -102,6 +102,22 @@ def _number_types_10dlc_active(shared: dict[str, Any], primary: dict[str, Any], 
         cfg["regionpair:requestedNumbers"][1]["status"] = "active"
 
 
+def _messaging(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[str, Any]) -> None:
+    """docs/examples/messaging: dedicated IP pools (managed, standard with leased IPs), the event archive."""
+    where = ROOT / "docs" / "examples" / "messaging"
+    for into, name in ((shared, "pair.yaml"), (primary, "Pulumi.primary.yaml"), (secondary, "Pulumi.secondary.yaml")):
+        data = yaml.safe_load((where / name).read_text())
+        into.clear()
+        into.update(data if name == "pair.yaml" else data["config"])
+
+
+def _messaging_long(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[str, Any]) -> None:
+    _messaging(shared, primary, secondary)
+    _long(shared, primary, secondary)
+    shared["email"]["configurationSets"][1]["name"] = long_name("bulk")
+    shared["email"]["eventArchive"]["bucket"] = long_name("events")
+
+
 def _minimal(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[str, Any]) -> None:
     for key in ("cdn", "signals", "sms"):
         shared.pop(key, None)
@@ -121,6 +137,8 @@ CORNERS: tuple[Corner, ...] = (
     # active: it is pooled now, and the account holds it ACTIVE.
     Corner("every-number-type-10dlc-active", _number_types_10dlc_active, frozenset({"notify-sms-us-10dlc"})),
     Corner("no-cdn-no-signals-no-sms", _minimal),
+    Corner("messaging-dedicated-ips-event-archive", _messaging),
+    Corner("messaging-longest-names-ap", _messaging_long),
 )
 
 

@@ -18,6 +18,7 @@ from regionpair.components.declaration.base import (
     Role,
     _Model,
 )
+from regionpair.components.declaration.email import LeasedIp
 from regionpair.components.declaration.shared import SharedDeclaration
 from regionpair.components.declaration.sms import ExistingNumber, NumberRequest
 from regionpair.components.declaration.storage import Bucket
@@ -36,6 +37,8 @@ class Half(_Model):
     requested_numbers: list[NumberRequest] = Field(default_factory=list)
     """Numbers this stack requests by API, one entry per number, each with its own registration and status."""
     existing_numbers: list[ExistingNumber] = Field(default_factory=list)
+    dedicated_ips: list[LeasedIp] = Field(default_factory=list)
+    """SES dedicated IPs this region leases, each moved into a STANDARD pool of `email.dedicatedIpPools`."""
     declaration: str = DEFAULT_DECLARATION_FILE
     """Path of the shared declaration, relative to the project directory."""
 

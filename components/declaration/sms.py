@@ -26,6 +26,14 @@ from regionpair.components.declaration.base import (
 )
 
 
+def _assigned(country: str) -> str:
+    """An ISO 3166-1 alpha-2 code that exists (End User Messaging takes no other; constraints.ISO_COUNTRIES)."""
+    problem = constraints._iso_country(country)
+    if problem:
+        raise ValueError(f"{problem}; write the country's two-letter ISO code (GB, not UK)")
+    return country
+
+
 class SmsCountry(_Model):
     """What each region must be able to send to one country."""
 
@@ -65,6 +73,8 @@ class NumberRequest(_Model):
             return {**data, "status": "active" if simulator else "pending"}
         return data
 
+    _country = field_validator("country")(classmethod(lambda cls, v: _assigned(v)))
+
     @field_validator("name")
     @classmethod
     def _name(cls, v: str | None) -> str | None:
@@ -95,6 +105,14 @@ class NumberRequest(_Model):
             raise ValueError("simulator numbers need no registration; remove registrationId")
         if self.type is NumberType.TEN_DLC and self.country != "US":
             raise ValueError("10DLC numbers exist only in the US; use LONG_CODE for other countries")
+        if self.type is NumberType.SIMULATOR and self.message_type != "TRANSACTIONAL":
+            # botocore RequestPhoneNumber: "When you request a SIMULATOR phone number, you must set MessageType as
+            # TRANSACTIONAL".
+            raise ValueError("simulator numbers must be TRANSACTIONAL (RequestPhoneNumber refuses others); set "
+                             "messageType: TRANSACTIONAL")  # fmt: skip
+        problem = constraints.number_type_in_country(self.type.value, self.country, self.capabilities)
+        if problem:
+            raise ValueError(f"{problem} (AWS End User Messaging SMS User Guide)")
         return self
 
 
@@ -103,6 +121,17 @@ class SenderId(_Model):
 
     country: Country
     sender_id: str
+
+    @field_validator("country")
+    @classmethod
+    def _supported(cls, v: str) -> str:
+        _assigned(v)
+        if v in constraints.SENDER_ID_UNSUPPORTED:
+            raise ValueError(
+                f"{v} does not support sender IDs (AWS End User Messaging SMS User Guide, Sender IDs: Canada, China "
+                "and the United States do not); send there from numbers in regionpair:requestedNumbers"
+            )
+        return v
 
     @field_validator("sender_id")
     @classmethod
@@ -125,6 +154,16 @@ class Sms(_Model):
     sender_ids: list[SenderId] = Field(default_factory=list)
     opt_out_list: ResourceName = "default-opt-outs"
     deletion_protection: bool = True
+    monthly_spend_usd: float | None = Field(None, gt=0)
+    """What SMS sending costs per month after a failover: the standby's text-message spend limit must allow it
+    (`regionpair readiness`; a new account's limit is 1 USD: End User Messaging SMS User Guide, spending quota)."""
+
+    @field_validator("countries")
+    @classmethod
+    def _countries(cls, v: dict[str, SmsCountry]) -> dict[str, SmsCountry]:
+        for country in v:
+            _assigned(country)
+        return v
 
     @field_validator("numbers")
     @classmethod
@@ -149,6 +188,15 @@ class ExistingNumber(_Model):
     number: str | None = None
     status: NumberStatus = NumberStatus.ACTIVE
     """`active` once AWS reports it ACTIVE (numbers registered by hand usually are); `pending` keeps it unpooled."""
+
+    _country = field_validator("country")(classmethod(lambda cls, v: _assigned(v)))
+
+    @model_validator(mode="after")
+    def _offered(self) -> ExistingNumber:
+        problem = constraints.number_type_in_country(self.type.value, self.country)
+        if problem:
+            raise ValueError(f"{problem} (AWS End User Messaging SMS User Guide)")
+        return self
 
     @field_validator("arn")
     @classmethod

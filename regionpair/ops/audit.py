@@ -12,11 +12,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from regionpair.components.declaration import Role
 from regionpair.components.regions import dkim_signing_domain
-from regionpair.ops import sms_numbers
+from regionpair.ops import readiness, sms_numbers
 from regionpair.ops.clients import Clients
 from regionpair.ops.context import PairContext
 from regionpair.ops.errors import aws_error
 from regionpair.policies.compare import Finding, compare_manifests
+from regionpair.policies.rules_messaging import POOL_PARITY, compare_dedicated_ips
 
 # Codes that mean "this resource does not exist here" (a finding); any other error means the audit could not
 # look, and it says so instead of reporting the resource as missing.
@@ -69,7 +70,30 @@ def _email(clients: Clients, ctx: PairContext, region: str) -> dict[str, Any] | 
         quota: Any = ses.get_account().get("SendQuota", {})
     except ClientError as err:  # e.g. no ses:GetAccount permission: the rest of the audit still stands
         quota = {"error": str(err).splitlines()[0]}
-    return {"region": region, "domains": domains, "configurationSets": sets, "sendQuota": quota}
+    out = {"region": region, "domains": domains, "configurationSets": sets, "sendQuota": quota}
+    if email.dedicated_ip_pools:
+        out["dedicatedIps"] = _dedicated_ips(ses, ctx, region)
+    return out
+
+
+def _dedicated_ips(ses: Any, ctx: PairContext, region: str) -> dict[str, Any]:
+    """The pools and the sets' sending pools as SES reports them, in the manifest's `email.dedicatedIps` shape."""
+    try:
+        pools = [p for p in readiness.dedicated_ip_pools(ses, ctx.pair) if p["exists"]]
+    except (ClientError, BotoCoreError) as err:
+        raise aws_error(err, "SES dedicated IP pools", region, _NEXT) from None
+    sending: dict[str, Any] = {}
+    for cs in ctx.pair.shared.email.configuration_sets if ctx.pair.shared.email else []:
+        name = ctx.pair.physical_name(cs.name)
+        try:
+            options = ses.get_configuration_set(ConfigurationSetName=name).get("DeliveryOptions") or {}
+        except ClientError as err:
+            if _absent(err):
+                continue
+            raise aws_error(err, f"SES configuration set {name}", region, _NEXT) from None
+        sending[name] = options.get("SendingPoolName")
+    return {"pools": [{"poolName": p["poolName"], "scalingMode": p["scalingMode"], "ips": [i["ip"] for i in p["ips"]]}
+                      for p in pools], "sendingPools": sending}  # fmt: skip
 
 
 def _buckets(clients: Clients, ctx: PairContext, role: Role) -> list[dict[str, Any]]:
@@ -187,8 +211,24 @@ def live_manifest(clients: Clients, ctx: PairContext, role: Role) -> dict[str, A
 
 
 def audit(clients: Clients, ctx: PairContext) -> list[Finding]:
-    """Compare the two live halves the way the policy pack compares declared ones."""
+    """Compare the two live halves the way the policy pack compares declared ones; judge each account's readiness."""
     primary = live_manifest(clients, ctx, Role.PRIMARY)
     secondary = live_manifest(clients, ctx, Role.SECONDARY)
     declaration = ctx.pair.shared.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return compare_manifests(primary, secondary, declaration)
+    findings = compare_manifests(primary, secondary, declaration)
+    if ctx.pair.shared.email and ctx.pair.shared.email.dedicated_ip_pools:
+        halves = {m["region"]: (m.get("email") or {}).get("dedicatedIps") or {} for m in (primary, secondary)}
+        findings += [Finding(POOL_PARITY, message, "dedicated IPs")
+                     for message, _ in compare_dedicated_ips(ctx.pair, halves)]  # fmt: skip
+    return findings + readiness_findings(clients, ctx)
+
+
+READINESS = "account-readiness"
+"""The audit's name for what `regionpair readiness` judges (no policy can: no resource holds it)."""
+
+
+def readiness_findings(clients: Clients, ctx: PairContext) -> list[Finding]:
+    """What keeps a region that must carry the failover volume from carrying it, and dedicated IPs still warming."""
+    result = readiness.readiness(clients, ctx.pair)
+    return [Finding(READINESS, f"{c.check}: {c.detail}", f"{c.role} ({c.region}) {c.check}")
+            for c in result.checks if c.blocking or c.status == readiness.WARN]  # fmt: skip

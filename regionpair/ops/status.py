@@ -15,7 +15,7 @@ from typing import Any
 from regionpair.components.declaration import Role, RoutingMode
 from regionpair.components.region_switch_model import plan_name
 from regionpair.components.signals_plan import composite_alarm_name
-from regionpair.ops import region_switch, state, stop
+from regionpair.ops import readiness, region_switch, state, stop
 from regionpair.ops.context import PairContext
 from regionpair.ops.drill import table_replicas
 from regionpair.ops.errors import AWS_ERRORS, OpsError, reason
@@ -92,6 +92,10 @@ def pair_status(clients: Any, ctx: PairContext) -> dict[str, Field]:
         out["appState"] = _field(app_state)
     if ctx.pair.shared.tables or ctx.state_table:
         out["tables"] = _field(lambda: table_replicas(clients, ctx))
+    if ctx.pair.shared.email is not None or ctx.pair.shared.sms is not None:
+        # Account readiness and dedicated IP warm-up per region (regionpair/ops/readiness.py): each check is read
+        # on its own and says "unknown: <reason>" when its region does not answer.
+        out["messaging"] = _field(lambda: readiness.status_fields(clients, ctx.pair))
     return out
 
 

@@ -11,15 +11,20 @@ from regionpair.sending.client import (
     ses_sender,
     sms_sender,
 )
+from regionpair.sending.warmth import PoolWarmth, read_pool, warm_split, warmth_notes
 
 __all__ = [
     "AmbiguousSendError",
     "CircuitBreaker",
     "Mode",
+    "PoolWarmth",
     "ResilientSender",
     "SendFailedError",
     "SendResult",
+    "read_pool",
     "sending_config",
     "ses_sender",
     "sms_sender",
+    "warm_split",
+    "warmth_notes",
 ]

@@ -40,6 +40,7 @@ from botocore.exceptions import (
 )
 
 from regionpair.ops.errors import outcome_unknown
+from regionpair.sending.warmth import DEFAULT_MINIMUM_SHARE, PoolWarmth, warm_split, warmth_notes
 
 THROTTLING = {"Throttling", "ThrottlingException", "TooManyRequestsException", "LimitExceededException"}
 Sender = Callable[[dict[str, Any]], str]
@@ -162,6 +163,10 @@ class ResilientSender:
     mode: Mode = Mode.WARM_STANDBY
     weights: dict[str, float] | None = None
     """Active-active split, e.g. {"us-east-1": 0.5, "us-west-2": 0.5}."""
+    minimum_share: float = DEFAULT_MINIMUM_SHARE
+    """Active-active: each region's least share, so its dedicated IPs keep sending and stay warm (warmth.py)."""
+    pools: list[PoolWarmth] = field(default_factory=list)
+    """Dedicated IP pools per region (`warmth.read_pool`), for `notes()`: which pool is still warming."""
     throttle_retries: int = 4
     base_delay: float = 0.05
     max_delay: float = 2.0
@@ -174,12 +179,20 @@ class ResilientSender:
 
     def __post_init__(self) -> None:
         self.breakers = {r: CircuitBreaker(self.failure_threshold, self.cooldown) for r in self.senders}
+        self.shares: dict[str, float] = {}
+        """Active-active: each region's share of the split, every one at least `minimum_share`."""
+        if self.mode is Mode.ACTIVE_ACTIVE:
+            self.shares = warm_split(self.weights or {}, list(self.senders), self.minimum_share)
+
+    def notes(self) -> list[str]:
+        """What the caller should know about the split: pools still warming, standard pools without IPs."""
+        return warmth_notes(self.pools, self.shares or None)
 
     def _order(self) -> list[str]:
         regions = list(self.senders)
         if self.mode is Mode.ACTIVE_ACTIVE:
-            weights = [max((self.weights or {}).get(r, 1.0), 0.0) for r in regions]
-            first = self.rng.choices(regions, weights=weights)[0] if sum(weights) > 0 else regions[0]
+            weights = [self.shares[r] for r in regions]
+            first = self.rng.choices(regions, weights=weights)[0]
             regions.remove(first)
             regions.insert(0, first)
         now = self.clock()

@@ -32,6 +32,11 @@ def fake_credentials(monkeypatch):
 
 @pytest.fixture(scope="session")
 def moto_url():
+    # moto has no End User Messaging SMS: its server prints a notice to stdout for each such call (the readiness
+    # checks of `status` and `audit` make them), which would land in the CLI's --json output under CliRunner.
+    from moto.moto_server import werkzeug_app
+
+    werkzeug_app.print = lambda *_a, **_k: None  # type: ignore[attr-defined]
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

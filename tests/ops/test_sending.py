@@ -166,3 +166,53 @@ def test_sms_fails_over_between_regional_pools():
         s_west.add_response("send_text_message", {"MessageId": "sms-1"}, params)
         result = s.send({"to": "+12065550199", "text": "hi"})
     assert (result.region, result.message_id, result.failed_over) == (STANDBY, "sms-1", True)
+
+
+# ------------------------------------------------------------------------------ dedicated IPs: keep pools warm
+def test_the_active_active_split_keeps_every_region_warm():
+    from regionpair.sending import warm_split
+
+    shares = warm_split({PRIMARY: 0.95, STANDBY: 0.05}, [PRIMARY, STANDBY], minimum_share=0.2)
+    assert shares == pytest.approx({PRIMARY: 0.8, STANDBY: 0.2}), "the standby's pool keeps a steady share"
+    assert warm_split({PRIMARY: 1, STANDBY: 1}, [PRIMARY, STANDBY]) == {PRIMARY: 0.5, STANDBY: 0.5}
+    with pytest.raises(ValueError, match=f"weight 0 for {STANDBY}: its dedicated IPs would get no traffic"):
+        ResilientSender({PRIMARY: lambda m: "1", STANDBY: lambda m: "2"}, mode=Mode.ACTIVE_ACTIVE,
+                        weights={PRIMARY: 1, STANDBY: 0})  # fmt: skip
+
+
+def test_a_starved_region_still_gets_its_minimum_share_of_sends():
+    counts = {PRIMARY: 0, STANDBY: 0}
+
+    def to(region):
+        def send(_m):
+            counts[region] += 1
+            return region
+
+        return send
+
+    s = ResilientSender({PRIMARY: to(PRIMARY), STANDBY: to(STANDBY)}, mode=Mode.ACTIVE_ACTIVE,
+                        weights={PRIMARY: 99, STANDBY: 1}, minimum_share=0.25, rng=random.Random(5))  # fmt: skip
+    for _ in range(2000):
+        s.send(MESSAGE)
+    assert 400 < counts[STANDBY] < 600, counts  # about a quarter, not 1%
+
+
+def test_the_sender_says_when_a_pool_is_still_warming():
+    # moto has no GetDedicatedIpPool / GetDedicatedIps: Stubber serves SES v2's real answers.
+    from regionpair.sending import read_pool
+
+    client = boto3.client("sesv2", region_name=STANDBY, config=sending_config())
+    with Stubber(client) as stub:
+        stub.add_response("get_dedicated_ip_pool", {"DedicatedIpPool": {"PoolName": "notify-marketing-ips",
+                          "ScalingMode": "STANDARD"}}, {"PoolName": "notify-marketing-ips"})  # fmt: skip
+        stub.add_response("get_dedicated_ips", {"DedicatedIps": [
+            {"Ip": "203.0.113.20", "WarmupStatus": "IN_PROGRESS", "WarmupPercentage": 45}], "NextToken": "t"},
+            {"PoolName": "notify-marketing-ips"})  # fmt: skip
+        stub.add_response("get_dedicated_ips", {"DedicatedIps": [
+            {"Ip": "203.0.113.21", "WarmupStatus": "DONE", "WarmupPercentage": 100}]},
+            {"PoolName": "notify-marketing-ips", "NextToken": "t"})  # fmt: skip
+        pool = read_pool(client, STANDBY, "notify-marketing-ips")
+    s = ResilientSender({PRIMARY: lambda m: "1", STANDBY: lambda m: "2"}, mode=Mode.ACTIVE_ACTIVE, pools=[pool])
+    assert s.notes() == [f"dedicated IP pool notify-marketing-ips in {STANDBY} is still warming (1 IP(s), lowest "
+                         "45%): SES sends what its IPs are not ready for through shared IPs; its region takes 50% of "
+                         "the split: keep it steady"]  # fmt: skip
