@@ -111,6 +111,13 @@ def _minimal(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[st
         cfg.pop("regionpair:existingNumbers", None)
 
 
+def _global_endpoint(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[str, Any]) -> None:
+    """SES Global endpoints with DEED replicas (docs/examples/pair-global-endpoint.yaml), with the longest names."""
+    _long(shared, primary, secondary)
+    shared["strategy"] = "active-active"
+    shared["email"].update(dkimMode="deed", multiRegionEndpoint=True)
+
+
 CORNERS: tuple[Corner, ...] = (
     Corner("example", lambda s, p, q: None),
     Corner("longest-names-ap-failover-cdn-events", _long),
@@ -121,6 +128,7 @@ CORNERS: tuple[Corner, ...] = (
     # active: it is pooled now, and the account holds it ACTIVE.
     Corner("every-number-type-10dlc-active", _number_types_10dlc_active, frozenset({"notify-sms-us-10dlc"})),
     Corner("no-cdn-no-signals-no-sms", _minimal),
+    Corner("longest-names-ap-global-endpoint-deed", _global_endpoint),
 )
 
 
