@@ -65,6 +65,10 @@ OPT_OUT_LIST = "aws:pinpoint/smsvoicev2OptOutList:Smsvoicev2OptOutList"
 PHONE_NUMBER = "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber"
 POOL = "aws:pinpoint/smsvoicev2Pool:Smsvoicev2Pool"
 SENDER_ID = "aws:pinpoint/smsvoicev2SenderId:Smsvoicev2SenderId"
+DYNAMIC = "pulumi-python:dynamic:Resource"
+"""Every Pulumi dynamic resource of a Python program registers with this token; ours carry a `kind` input."""
+DEED_KIND = "sesv2:DeedEmailIdentity"
+"""`kind` of the DEED replica identity (components/deed_identity.py), the bridge until pulumi-aws has it."""
 
 
 # ------------------------------------------------------------------------------------------------- rules
@@ -116,6 +120,31 @@ def _s(v: Any) -> str:
 
 S3_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 """Bucket name prefixes S3 reserves (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html)."""
+DEED_PARENT_REGIONS = (
+    "af-south-1", "eu-north-1", "ap-south-1", "eu-west-3", "eu-west-2", "eu-south-1", "eu-west-1", "ap-northeast-3",
+    "ap-northeast-2", "me-south-1", "ap-northeast-1", "il-central-1", "sa-east-1", "ca-central-1", "ap-southeast-1",
+    "ap-southeast-2", "ap-southeast-3", "eu-central-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+    "me-central-1", "ap-south-2", "eu-central-2", "ap-southeast-5", "ca-west-1", "us-gov-east-1", "us-gov-west-1",
+)  # fmt: skip
+"""Regions whose identities can be DEED parents: the `AWS_SES_<REGION>` values of the botocore 1.44.5 sesv2 enum
+DkimSigningAttributesOrigin (tests/test_deed_identity.py fails when the pinned botocore disagrees)."""
+DEED_SOURCE = BOTO.format(svc="sesv2", shape="DkimSigningAttributes.DomainSigningAttributesOrigin (CreateEmailIdentity "
+                          "replicating a parent: every value except AWS_SES and EXTERNAL)")  # fmt: skip
+
+
+def deed_origin(parent_region: str) -> str:
+    """The signing origin of a replica of a parent in `parent_region`: `AWS_SES_US_EAST_1` for us-east-1."""
+    return "AWS_SES_" + parent_region.upper().replace("-", "_")
+
+
+def deed_parent_region(origin: Any) -> str | None:
+    """The parent region a signing origin names (`AWS_SES_US_EAST_1` -> us-east-1); None for AWS_SES/EXTERNAL."""
+    text = str(origin or "")
+    if not text.startswith("AWS_SES_"):
+        return None
+    return text.removeprefix("AWS_SES_").lower().replace("_", "-")
+
+
 REGISTRATION_GATED_TYPES = ("TOLL_FREE", "TEN_DLC")
 """Number types AWS keeps PENDING while their registration is reviewed (SMS_WAIT)."""
 
@@ -222,6 +251,26 @@ def _phone_number_wait(inputs: dict[str, Any]) -> str | None:
             "is reviewed: with waitForActive unset the create times out after 30 min and the number is tainted; "
             "set waitForActive: false"
         )
+    return None
+
+
+def _deed_identity(inputs: dict[str, Any]) -> str | None:
+    if inputs.get("kind") != DEED_KIND:
+        return None
+    region, origin = inputs.get("region"), inputs.get("signingAttributesOrigin")
+    if not region:
+        return "a replica identity names its region explicitly (region)"
+    if deed_parent_region(origin) == region:
+        return f"a replica in {region} cannot replicate a parent in its own region ({origin})"
+    return None
+
+
+def _endpoint_routes(inputs: dict[str, Any]) -> str | None:
+    route = ((inputs.get("details") or {}).get("routesDetails") or {}).get("region")
+    if not route:
+        return "needs details.routesDetails.region: the one other region the endpoint routes to"
+    if inputs.get("region") and route == inputs.get("region"):
+        return f"routes to {route}, the region it is created in; the secondary route must be another region"
     return None
 
 
@@ -387,6 +436,18 @@ RULES: tuple[Rule, ...] = (
          one_of("USE_DEFAULT_VALUE", "REJECT_MESSAGE")),
     Rule(MRE, "endpointName", "length 1-64, [\\w-]", _B(svc="sesv2", shape="EndpointName"),
          pattern(r"[\w-]{1,64}")),
+    Rule(MRE, "", "exactly one secondary route, another region",
+         _B(svc="sesv2", shape="RoutesDetails (\"Must contain exactly one route configuration\")") + "; "
+         "https://docs.aws.amazon.com/ses/latest/APIReference-V2/API_CreateMultiRegionEndpoint.html", _endpoint_routes),
+    # The DEED replica identity (a dynamic resource: components/deed_identity.py), CreateEmailIdentity's shapes.
+    # Every dynamic resource shares the token; these property names are the replica's (its `kind` is DEED_KIND).
+    Rule(DYNAMIC, "emailIdentity", "length >= 1", _B(svc="sesv2", shape="Identity"),
+         lambda v: None if str(v) else "is empty"),
+    Rule(DYNAMIC, "signingAttributesOrigin", "AWS_SES_<PARENT REGION> (DEED)", DEED_SOURCE,
+         one_of(*(deed_origin(r) for r in DEED_PARENT_REGIONS))),
+    Rule(DYNAMIC, "configurationSetName", "length 1-64, [A-Za-z0-9_-]", SES_SET_NAME, pattern(r"[A-Za-z0-9_-]{1,64}")),
+    Rule(DYNAMIC, "", "replica region explicit, parent in another region",
+         _B(svc="sesv2", shape="VerificationError REPLICATION_PRIMARY_INVALID_REGION"), _deed_identity),
     # SNS
     Rule(TOPIC, "name", "length 1-256, [A-Za-z0-9_-]", _B(svc="sns", shape="CreateTopicInput.Name"),
          pattern(r"[A-Za-z0-9_-]{1,256}(\.fifo)?")),

@@ -8,6 +8,13 @@ stack creates its own and owns only DNS records that no other stack writes:
   stay aligned (relaxed alignment compares organisational domains).
 - DMARC: one `_dmarc` TXT per domain, published by the primary only.
 
+With `email.dkimMode: deed` the primary's identities are DEED parents (Easy DKIM, three CNAMEs) and the
+secondary's identities are their replicas (one DKIM key, no records of their own), created by the primary stack
+in the secondary's region with the dynamic provider of components/deed_identity.py: a replica needs its parent
+first, and the secondary is deployed first and never reads the primary (like the global tables' replicas). With
+`email.multiRegionEndpoint: true` the primary also owns the SES multi-region endpoint (Global endpoints), in its
+region and routing to the secondary (docs/global-endpoints.md).
+
 Each configuration set publishes its events twice: to SNS (the event-replication Lambda, people) and to
 CloudWatch with the dimension `ses:configuration-set`. SES publishes per-set metrics (such as DeliveryDelay, which
 components/signals.py alarms on) only through a CloudWatch event destination that declares that dimension
@@ -24,9 +31,11 @@ import pulumi
 import pulumi_aws as aws
 
 from regionpair.components import constraints
+from regionpair.components.constraints import deed_origin
 from regionpair.components.declaration import DkimMode, Pair, Role
 from regionpair.components.dedicated_ips import DedicatedIps, DedicatedIpsArgs
 from regionpair.components.dedicated_ips import pool_name as dedicated_pool_name
+from regionpair.components.deed_identity import DeedEmailIdentity, DeedEmailIdentityArgs
 from regionpair.components.event_archive import EventArchive, EventArchiveArgs, archived_sets
 from regionpair.components.options import Stateful, stateful
 from regionpair.components.peer import Peer
@@ -41,6 +50,11 @@ SPF = "v=spf1 include:amazonses.com ~all"
 def slug(domain: str) -> str:
     """A resource-name-safe form of a domain."""
     return domain.replace(".", "-")
+
+
+def global_endpoint_name(pair: Pair) -> str:
+    """The SES multi-region endpoint's name, `<pair>-email-global` (both stacks and the ops CLI derive it)."""
+    return pair.physical_name("email-global", limit=constraints.MRE_NAME_MAX)
 
 
 def mail_from_domain(subdomain: str, region: str, domain: str) -> str:
@@ -75,27 +89,33 @@ class EmailIdentities(pulumi.ComponentResource):
         zone_id = pair.shared.dns.hosted_zone_id
         child = pulumi.ResourceOptions(parent=self)
         tags = {**pair.shared.tags, "regionpair:role": pair.this_role.value}
-        deed_replica = email.dkim_mode is DkimMode.DEED and pair.this_role is Role.SECONDARY
+        deed = email.dkim_mode is DkimMode.DEED
+        # With DEED the secondary's identities are replicas of the primary's, owned by the primary stack (they need
+        # their parent first, and the secondary is deployed first): the secondary creates none of its own.
+        own_identities = not (deed and pair.this_role is Role.SECONDARY)
 
         config_sets = self._configuration_sets(name, pair, tags, args.peer)
         default_set = config_sets[0][0].configuration_set_name if config_sets else None
 
         domains: list[dict[str, Any]] = []
+        replicas: list[dict[str, Any]] = []
+        owned: list[pulumi.Resource] = []
         for domain in email.domains:
             d = slug(domain)
-            identity = aws.sesv2.EmailIdentity(
-                f"{name}-{d}",
-                email_identity=domain,
-                region=region,
-                configuration_set_name=default_set,
-                dkim_signing_attributes=aws.sesv2.EmailIdentityDkimSigningAttributesArgs(
-                    next_signing_key_length="RSA_2048_BIT"
-                ),
-                tags=tags,
-                opts=stateful(pair, Stateful.EMAIL_IDENTITY, domain, self),
-            )
-            record_names: list[pulumi.Output[str]] = []
-            if not deed_replica:
+            mail_from = mail_from_domain(email.mail_from_subdomain, region, domain)
+            if own_identities:
+                identity = aws.sesv2.EmailIdentity(
+                    f"{name}-{d}",
+                    email_identity=domain,
+                    region=region,
+                    configuration_set_name=default_set,
+                    dkim_signing_attributes=aws.sesv2.EmailIdentityDkimSigningAttributesArgs(
+                        next_signing_key_length="RSA_2048_BIT"
+                    ),
+                    tags=tags,
+                    opts=stateful(pair, Stateful.EMAIL_IDENTITY, domain, self),
+                )
+                record_names: list[pulumi.Output[str]] = []
                 tokens = identity.dkim_signing_attributes.apply(lambda a: (a.tokens if a else None) or [])
                 for i in range(DKIM_RECORDS):
                     token = tokens.apply(lambda t, i=i: t[i] if len(t) > i else "")
@@ -109,15 +129,36 @@ class EmailIdentities(pulumi.ComponentResource):
                         opts=child,
                     )
                     record_names.append(record.name)
-            mail_from = mail_from_domain(email.mail_from_subdomain, region, domain)
-            aws.sesv2.EmailIdentityMailFromAttributes(
-                f"{name}-{d}-mail-from",
-                email_identity=identity.email_identity,
-                mail_from_domain=mail_from,
-                behavior_on_mx_failure="USE_DEFAULT_VALUE",
-                region=region,
-                opts=child,
-            )
+                owned.append(aws.sesv2.EmailIdentityMailFromAttributes(
+                    f"{name}-{d}-mail-from",
+                    email_identity=identity.email_identity,
+                    mail_from_domain=mail_from,
+                    behavior_on_mx_failure="USE_DEFAULT_VALUE",
+                    region=region,
+                    opts=child,
+                ))  # fmt: skip
+                owned.append(identity)
+                # Leaves are separate Outputs: in preview the domain, MAIL FROM and mode stay known while the ARN
+                # and the DKIM record names (from tokens AWS computes) are unknown.
+                domains.append(
+                    {
+                        "domain": domain,
+                        "identityArn": identity.arn,
+                        "dkimMode": email.dkim_mode.value,
+                        "dkimOrigin": "AWS_SES",  # Easy DKIM with this region's keys (a DEED parent, in deed mode)
+                        "dkimTarget": dkim_signing_domain(region),
+                        "dkimRecords": record_names,
+                        "mailFrom": mail_from,
+                        "mailFromMx": mail_from_mx(region),
+                        "dmarc": pair.this_role is Role.PRIMARY,
+                    }
+                )
+                if deed:  # the primary: the parent's replica in the secondary region
+                    replica, entry = self._replica(name, pair, domain, identity, tags)
+                    owned.append(replica)
+                    replicas.append(entry)
+            # MAIL FROM's DNS is each region's own, whoever owns the identity: the secondary keeps its MX and SPF
+            # records with DEED too, so switching the DKIM mode never moves a DNS record between stacks.
             mail_from_records = {"mx": ("MX", f"10 {mail_from_mx(region)}"), "spf": ("TXT", SPF)}
             for role_name, (record_type, value) in mail_from_records.items():
                 aws.route53.Record(
@@ -129,8 +170,7 @@ class EmailIdentities(pulumi.ComponentResource):
                     records=[value],
                     opts=child,
                 )
-            dmarc = pair.this_role is Role.PRIMARY
-            if dmarc:
+            if pair.this_role is Role.PRIMARY:
                 aws.route53.Record(
                     f"{name}-{d}-dmarc",
                     zone_id=zone_id,
@@ -140,26 +180,10 @@ class EmailIdentities(pulumi.ComponentResource):
                     records=[constraints.split_txt(email.dmarc_policy)],  # > 255 characters: several strings
                     opts=child,
                 )
-            # Leaves are separate Outputs: in preview the domain, MAIL FROM and mode stay known while the ARN
-            # and the DKIM record names (from tokens AWS computes) are unknown.
-            domains.append(
-                {
-                    "domain": domain,
-                    "identityArn": identity.arn,
-                    "dkimMode": email.dkim_mode.value,
-                    "dkimOrigin": (f"AWS_SES_{pair.primary.region.upper().replace('-', '_')}"
-                                   if deed_replica else "AWS_SES"),
-                    "dkimTarget": dkim_signing_domain(region),
-                    "dkimRecords": record_names,
-                    "mailFrom": mail_from,
-                    "mailFromMx": mail_from_mx(region),
-                    "dmarc": dmarc,
-                }
-            )  # fmt: skip
 
-        # email.multiRegionEndpoint is refused by validation (Global endpoints need DEED replicas:
-        # declaration/email.py).
         endpoint = None
+        if email.multi_region_endpoint and pair.this_role is Role.PRIMARY:
+            endpoint = self._global_endpoint(name, pair, tags, owned)
 
         self.topic_arns = [topic.arn for _, topic, _ in config_sets]
         self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
@@ -170,11 +194,89 @@ class EmailIdentities(pulumi.ComponentResource):
                     {"name": cs.configuration_set_name, "destination": kind, "events": events}
                     for cs, _, (kind, events) in config_sets
                 ],
+                "replicas": replicas or None,
                 "multiRegionEndpoint": endpoint,
                 **self.messaging_manifest,
             }
         )
         self.register_outputs({"manifest": self.manifest})
+
+    def _replica(
+        self, name: str, pair: Pair, domain: str, parent: aws.sesv2.EmailIdentity, tags: dict[str, str]
+    ) -> tuple[DeedEmailIdentity, dict[str, Any]]:
+        """The DEED replica of `parent` in the secondary region, and its MAIL FROM there (primary stack).
+
+        It depends on the parent: created after it, deleted before it (SES refuses to delete a parent with
+        replicas). Its default configuration set is the secondary's set of the same name, which exists because the
+        secondary is deployed first.
+        """
+        email = pair.shared.email
+        assert email is not None
+        region = pair.secondary.region
+        d = slug(domain)
+        replica = DeedEmailIdentity(
+            f"{name}-{d}-replica",
+            DeedEmailIdentityArgs(
+                email_identity=domain,
+                region=region,
+                parent_region=pair.primary.region,
+                configuration_set_name=(
+                    pair.physical_name(email.configuration_sets[0].name) if email.configuration_sets else None
+                ),
+                tags=tags,
+            ),
+            opts=stateful(pair, Stateful.EMAIL_IDENTITY, f"{domain}@{region}", self, depends_on=[parent]),
+        )
+        mail_from = mail_from_domain(email.mail_from_subdomain, region, domain)
+        aws.sesv2.EmailIdentityMailFromAttributes(
+            f"{name}-{d}-replica-mail-from",
+            email_identity=replica.email_identity,
+            mail_from_domain=mail_from,
+            behavior_on_mx_failure="USE_DEFAULT_VALUE",
+            region=region,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        entry = {
+            "domain": domain,
+            "region": region,
+            "identityArn": replica.arn,
+            "dkimMode": DkimMode.DEED.value,
+            "dkimOrigin": deed_origin(pair.primary.region),
+            "parentRegion": pair.primary.region,
+            "dkimRecords": [],  # the parent's CNAMEs serve the replica
+            "mailFrom": mail_from,
+            "mailFromMx": mail_from_mx(region),
+            "configurationSet": replica.configuration_set_name,
+        }
+        return replica, entry
+
+    def _global_endpoint(
+        self, name: str, pair: Pair, tags: dict[str, str], identities: list[pulumi.Resource]
+    ) -> dict[str, Any]:
+        """The SES multi-region endpoint (Global endpoints), in the primary region, routing to the secondary.
+
+        Owned by the primary: SES creates and manages an endpoint in the region it is created in and routes to
+        exactly one other region (CreateMultiRegionEndpoint: "The primary region is the region where the resource
+        has been created and where it can be managed"), and it needs the identities of both regions, which the
+        primary owns (parents and replicas). Sending is SES's data plane: it goes on through the endpoint, shifted
+        away from an impaired region, even while the region that manages it is down.
+        """
+        endpoint = aws.sesv2.MultiRegionEndpoint(
+            f"{name}-global-endpoint",
+            endpoint_name=global_endpoint_name(pair),
+            region=pair.primary.region,
+            details=aws.sesv2.MultiRegionEndpointDetailsArgs(
+                routes_details=aws.sesv2.MultiRegionEndpointDetailsRoutesDetailsArgs(region=pair.secondary.region)
+            ),
+            tags=tags,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=identities),
+        )
+        return {
+            "name": endpoint.endpoint_name,
+            "endpointId": endpoint.endpoint_id,
+            "region": pair.primary.region,
+            "regions": [pair.primary.region, pair.secondary.region],
+        }
 
     def _configuration_sets(
         self, name: str, pair: Pair, tags: dict[str, str], peer: Peer | None = None

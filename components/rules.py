@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from regionpair.components import budgets
+from regionpair.components import budgets, constraints
 from regionpair.components.declaration import (
     CONFIG_NAMESPACE,
     DEFAULT_DECLARATION_FILE,
     DeclarationError,
+    DkimMode,
     NumberType,
     Pair,
     Role,
@@ -141,6 +142,25 @@ def _check_messaging(pair: Pair, stack_key: dict[Role, str], decl_name: str) -> 
             raise DeclarationError(f"{stack_key[role]}:dedicatedIps[{found[0]}].pool", found[1])
 
 
+def check_deed_regions(pair: Pair, stack_key: dict[Role, str]) -> None:
+    """`dkimMode: deed`: both regions are ones where SES supports Deterministic Easy DKIM.
+
+    Source: the `AWS_SES_<REGION>` values of botocore's sesv2 enum DkimSigningAttributesOrigin
+    (constraints.DEED_PARENT_REGIONS); the primary's identities are the parents, the secondary's their replicas.
+    """
+    email = pair.shared.email
+    if email is None or email.dkim_mode is not DkimMode.DEED:
+        return
+    for role in Role:
+        region = pair.half(role).region
+        if region not in constraints.DEED_PARENT_REGIONS:
+            raise DeclarationError(
+                f"{stack_key[role]}:region",
+                f"email.dkimMode: deed needs SES Deterministic Easy DKIM, which is not offered in {region}; choose "
+                "another region or set email.dkimMode: per-region",
+            )
+
+
 def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None:
     """Cross-field rules that need both halves; raises `DeclarationError`."""
     s = pair.shared
@@ -217,6 +237,7 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
             )
     check_cdn(s, decl_name)
     check_delivery_delay(s, decl_name)
+    check_deed_regions(pair, stack_key)
     if s.routing.mode is RoutingMode.REGION_SWITCH:
         validate_region_switch(pair, decl_name)
     rto = budgets.worst_case_rto(s.routing)

@@ -148,7 +148,7 @@ def check_half(
 
     email = _section(manifest, "email") or {}
     for d in email.get("domains") or []:
-        if d.get("dkimMode") == "per-region":
+        if d.get("dkimMode") == "per-region" or d.get("dkimOrigin") == "AWS_SES":  # own Easy DKIM (a DEED parent too)
             records = d.get("dkimRecords")
             if is_unknown(records):
                 out.undecided(SES_PARITY, f"{subject} {d.get('domain')}", "the DKIM record names")
@@ -190,7 +190,7 @@ def _email(out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str, A
     declared = set((decl.get("email") or {}).get("domains") or [])
     if not declared and not p and not s:
         return
-    pd, sd = _by((p or {}).get("domains"), "domain"), _by((s or {}).get("domains"), "domain")
+    pd, sd = _by((p or {}).get("domains"), "domain"), _by(secondary_identities(primary, secondary), "domain")
     for domain in sorted(declared | set(pd) | set(sd)):
         missing = [m.get("region") for m, have in ((primary, pd), (secondary, sd)) if domain not in have]
         if missing:
@@ -219,6 +219,14 @@ def _email(out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str, A
             f"configuration sets differ: {primary.get('region')} has {p_sets}, {secondary.get('region')} has "
             f"{s_sets}; senders that name a set fail in the region without it",
         )
+
+
+def secondary_identities(primary: Mapping[str, Any], secondary: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The secondary region's identities: its own, and the DEED replicas the primary owns there (`replicas`)."""
+    own = [d for d in (_section(secondary, "email") or {}).get("domains") or [] if isinstance(d, Mapping)]
+    replicas = [r for r in (_section(primary, "email") or {}).get("replicas") or []
+                if isinstance(r, Mapping) and r.get("region") == secondary.get("region")]  # fmt: skip
+    return own + replicas
 
 
 def _buckets(out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str, Any], decl: Mapping[str, Any]) -> None:
@@ -359,6 +367,14 @@ def facts(manifest: Mapping[str, Any]) -> dict[str, tuple[Any, str | None]]:
         put(f"email domain {d.get('domain')}", {"mailFrom": d.get("mailFrom"), "dkimRecords": count}, d)
     for c in email.get("configurationSets") or []:
         put(f"email configuration set {c.get('name')}", True, c)
+    for r in email.get("replicas") or []:
+        put(f"email replica {r.get('domain')} in {r.get('region')}",
+            {"dkimOrigin": r.get("dkimOrigin"), "mailFrom": r.get("mailFrom")}, r)  # fmt: skip
+    endpoint = email.get("multiRegionEndpoint")
+    if isinstance(endpoint, Mapping):
+        regions = endpoint.get("regions")
+        put("email multi-region endpoint", {"name": endpoint.get("name"), "region": endpoint.get("region"),
+            "regions": sorted(regions) if isinstance(regions, list) else regions}, endpoint)  # fmt: skip
     sms = manifest.get("sms") or {}
     counts: dict[str, list[Any]] = {}
     for n in sms.get("numbers") or []:
@@ -457,7 +473,8 @@ def deploy_order(
     email_decl = declaration.get("email") or {}
     email = secondary.get("email") or {}
     have = {d.get("domain") for d in email.get("domains") or []}
-    for domain in email_decl.get("domains") or []:
+    own_identities = email_decl.get("dkimMode") != "deed"  # with DEED the primary creates the secondary's
+    for domain in email_decl.get("domains") or [] if own_identities else []:
         if domain not in have:
             out.add(DEPLOY_ORDER, domain, f"pair.yaml declares {domain} but the deployed secondary ({region}) has "
                     f"no SES identity for it; {DEPLOY_SECONDARY_FIRST}")  # fmt: skip

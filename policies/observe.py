@@ -26,6 +26,7 @@ from regionpair.components.declaration import Pair, Role
 from regionpair.components.routing_model import config_hash, stop_alarm_name, stop_alarm_settings
 from regionpair.components.sms_throughput import mps as default_mps
 from regionpair.policies import props as P
+from regionpair.policies.rules_global_endpoint import observe_global_email
 
 URN = "_urn"
 """Key under which an observed entry carries the URN of the resource it was read from."""
@@ -120,7 +121,7 @@ def _email(stack: Stack, pair: Pair) -> dict[str, Any]:
         for r, p in stack.of(P.CONFIGURATION_SET)
         if p.get("region") == region
     ]
-    return {"region": region, "domains": domains, "configurationSets": sets}
+    return {"region": region, "domains": domains, "configurationSets": sets, **observe_global_email(stack, pair)}
 
 
 # -------------------------------------------------------------------------------------------------- sms

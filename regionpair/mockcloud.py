@@ -20,7 +20,9 @@ from typing import Any
 from pulumi.runtime import mocks as pmocks
 
 from regionpair.components import constraints
+from regionpair.components.deed_identity import state_from as deed_state
 from regionpair.components.region_switch_model import PLAN_ARN_RE, check_plan
+from regionpair.components.regions import dkim_signing_domain
 
 ACCOUNT_ID = "123456789012"
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
@@ -198,6 +200,24 @@ class CloudMocks(pmocks.Mocks):
         out: dict[str, Any] = {"region": region} if "region" in inputs else {}
         kind = typ.split(":")[-1]
 
+        if typ == constraints.DYNAMIC and inputs.get("kind") == constraints.DEED_KIND:
+            # What CreateEmailIdentity answers for a DEED replica: the parent's tokens (deterministic across regions)
+            # and signing zone; the provider's own translation makes the outputs (components/deed_identity.py).
+            ident = inputs["emailIdentity"]
+            parent = constraints.deed_parent_region(inputs.get("signingAttributesOrigin")) or region
+            answer = {
+                "IdentityType": "DOMAIN",
+                "VerifiedForSendingStatus": False,
+                "DkimAttributes": {
+                    "SigningEnabled": True,
+                    "Status": "PENDING",
+                    "Tokens": [_hex(parent, ident, str(i)) for i in range(3)],
+                    "SigningAttributesOrigin": inputs.get("signingAttributesOrigin"),
+                    "SigningHostedZone": dkim_signing_domain(parent),
+                },
+            }
+            arn = f"arn:aws:ses:{region}:{ACCOUNT_ID}:identity/{ident}"
+            return {**deed_state(inputs, answer, arn), "__id": ident}
         if typ == "aws:sesv2/emailIdentity:EmailIdentity":
             ident = inputs["emailIdentity"]
             out["arn"] = f"arn:aws:ses:{region}:{ACCOUNT_ID}:identity/{ident}"
@@ -313,8 +333,15 @@ class CloudMocks(pmocks.Mocks):
         elif typ == constraints.FIREHOSE:
             stream = inputs.get("name", name)
             out.update(arn=f"arn:aws:firehose:{region}:{ACCOUNT_ID}:deliverystream/{stream}", __id=stream)
-        elif typ == "aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint":
-            out.update(endpointId=f"{_hex(name, n=5)}.{_hex(name, 'x', n=5)}", __id=inputs.get("endpointName"))
+        elif typ == constraints.MRE:
+            route = ((inputs.get("details") or {}).get("routesDetails") or {}).get("region")
+            out.update(
+                endpointId=f"{_hex(name, n=5)}.{_hex(name, 'x', n=5)}",
+                arn=f"arn:aws:ses:{region}:{ACCOUNT_ID}:multi-region-endpoint/{inputs.get('endpointName')}",
+                routes=[{"region": r} for r in (region, route) if r],  # the endpoint's region and its one route
+                tagsAll=inputs.get("tags", {}),
+                __id=inputs.get("endpointName"),
+            )
         if "arn" not in out and service not in {"route53", "s3"} and not kind.endswith("Policy"):
             rname = inputs.get("name") or inputs.get("configurationSetName") or name
             if service == "iam":

@@ -127,6 +127,13 @@ def _minimal(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[st
         cfg.pop("regionpair:existingNumbers", None)
 
 
+def _global_endpoint(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[str, Any]) -> None:
+    """SES Global endpoints with DEED replicas (docs/examples/pair-global-endpoint.yaml), with the longest names."""
+    _long(shared, primary, secondary)
+    shared["strategy"] = "active-active"
+    shared["email"].update(dkimMode="deed", multiRegionEndpoint=True)
+
+
 CORNERS: tuple[Corner, ...] = (
     Corner("example", lambda s, p, q: None),
     Corner("longest-names-ap-failover-cdn-events", _long),
@@ -139,6 +146,7 @@ CORNERS: tuple[Corner, ...] = (
     Corner("no-cdn-no-signals-no-sms", _minimal),
     Corner("messaging-dedicated-ips-event-archive", _messaging),
     Corner("messaging-longest-names-ap", _messaging_long),
+    Corner("longest-names-ap-global-endpoint-deed", _global_endpoint),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 import pytest
 
-from regionpair.components.declaration import AppState, DeclarationError, NumberType, Role
+from regionpair.components.declaration import AppState, NumberType, Role
 from regionpair.simulate import simulate_stack
 
 
@@ -218,9 +218,7 @@ def test_number_types_requestable():
     assert NumberType.TEN_DLC.requestable
 
 
-def test_deed_mode_is_refused_with_the_reason(pair_copy):
+def test_deed_mode_is_accepted(pair_copy):
+    """Deterministic Easy DKIM: the primary creates the secondary's replicas (components/deed_identity.py)."""
     pair_copy.shared(lambda d: d["email"].update({"dkimMode": "deed"}))
-    with pytest.raises(DeclarationError) as info:
-        pair_copy.load()
-    assert info.value.key == "pair.yaml email.dkimMode"
-    assert "pulumi-aws 7.51.1" in info.value.message
+    assert pair_copy.load().shared.email.dkim_mode.value == "deed"

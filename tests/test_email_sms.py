@@ -59,14 +59,14 @@ def test_configuration_sets_match_and_publish_events(primary, secondary):
         assert "BOUNCE" in dest.inputs["eventDestination"]["matchingEventTypes"], dest.urn
 
 
-def test_multi_region_endpoint_is_refused_with_the_reason(pair_copy):
-    """SES Global endpoints need DEED replica identities, which pulumi-aws 7.51.1 cannot create (issue 8 point 8)."""
+def test_multi_region_endpoint_needs_deed_with_the_reason(pair_copy):
+    """SES Global endpoints need DEED replica identities (tests/test_global_endpoint.py runs the accepted pair)."""
     pair_copy.shared(lambda d: d["email"].update({"multiRegionEndpoint": True}))
     with pytest.raises(DeclarationError) as err:
         load_pair(pair_copy.path, stack_config(pair_copy.path, "primary"), "primary")
     assert err.value.key == "pair.yaml email.multiRegionEndpoint"
     assert "Deterministic Easy DKIM" in err.value.message
-    assert "global-endpoints" in err.value.message
+    assert "dkimMode: deed" in err.value.message
 
 
 def test_each_region_pools_only_its_active_numbers(primary, secondary):

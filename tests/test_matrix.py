@@ -28,7 +28,6 @@ NAME_LIMITS = {
 
 NEVER_SET = {
     "RolePolicy.name:length 1-128",  # auto-named by the provider
-    "MultiRegionEndpoint.endpointName:length 1-64, [\\w-]",  # email.multiRegionEndpoint is refused
 }
 """Rules whose property no corner sets; every other rule must read a value somewhere (a typo'd path never fires)."""
 _HIT: set[str] = set()

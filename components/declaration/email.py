@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import (
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -127,13 +128,16 @@ class Email(_Model):
     domains: list[DomainName] = Field(min_length=1)
     """Sending domains; each must sit inside `dns.zoneName`."""
     dkim_mode: DkimMode = DkimMode.PER_REGION
+    """`per-region` (Easy DKIM in each region, three CNAMEs each) or `deed` (the secondary's identities are
+    Deterministic Easy DKIM replicas of the primary's, owned by the primary stack: one set of CNAMEs)."""
     mail_from_subdomain: str = "bounce"
     """Custom MAIL FROM is `<mailFromSubdomain>.<domain>` with an MX and SPF record per region."""
     dmarc_policy: str = "v=DMARC1; p=quarantine"
     """The `_dmarc` TXT value, published once per domain by the primary."""
     configuration_sets: list[ConfigurationSet] = Field(default_factory=list)
     multi_region_endpoint: bool = False
-    """SES multi-region endpoint (Global endpoints): refused for now, see `_multi_region_endpoint`."""
+    """An SES multi-region endpoint (Global endpoints) owned by the primary stack, splitting sending across both
+    regions; needs `dkimMode: deed` (docs/global-endpoints.md)."""
     replicate_events: bool = False
     """Deploy the event-replication Lambda: bounces, complaints and unsubscribes copied to the peer's lists."""
     dedicated_ip_pools: list[DedicatedIpPool] = Field(default_factory=list)
@@ -152,27 +156,16 @@ class Email(_Model):
             raise ValueError("a domain is listed twice; list each sending domain once")
         return v
 
-    @field_validator("dkim_mode")
-    @classmethod
-    def _deed(cls, v: DkimMode) -> DkimMode:
-        if v is DkimMode.DEED:
-            raise ValueError(
-                "deed (Deterministic Easy DKIM) cannot be expressed with pulumi-aws 7.51.1: its "
-                "dkim_signing_attributes.signing_attributes_origin accepts only AWS_SES/EXTERNAL, not "
-                "AWS_SES_<REGION> (terraform-provider-aws#43205); use per-region"
-            )
-        return v
-
     @field_validator("multi_region_endpoint")
     @classmethod
-    def _multi_region_endpoint(cls, v: bool) -> bool:
-        if v:
+    def _global_endpoint_needs_deed(cls, v: bool, info: ValidationInfo) -> bool:
+        # SES Global endpoints sign with one DKIM key in both regions: the secondary's identities must be DEED
+        # replicas of the primary's (Amazon SES Developer Guide, "Using Global endpoints"; AWS Messaging blog "How
+        # to Make Simple Email Service Resilient Across Two AWS Regions with Global Endpoints").
+        if v and info.data.get("dkim_mode") is not DkimMode.DEED:
             raise ValueError(
-                "true cannot be deployed by this program yet: an SES multi-region endpoint (Global endpoints) needs "
-                "the sending identities in the secondary region to be Deterministic Easy DKIM replicas of the "
-                "primary's (one DKIM key for both regions; https://docs.aws.amazon.com/ses/latest/dg/"
-                "global-endpoints.html), and pulumi-aws 7.51.1 cannot create DEED replicas "
-                "(terraform-provider-aws#43205, as for dkimMode: deed); set false"
+                "true needs email.dkimMode: deed (SES Global endpoints need the secondary's identities "
+                "to be Deterministic Easy DKIM replicas of the primary's); set email.dkimMode: deed"
             )
         return v
 

@@ -51,7 +51,10 @@ def _email(clients: Clients, ctx: PairContext, region: str) -> dict[str, Any] | 
             {
                 "domain": domain,
                 "verified": identity.get("VerifiedForSendingStatus", False),
-                "dkimMode": "per-region",
+                # A DEED replica reports its parent's region as origin (AWS_SES_<REGION>); Easy DKIM reports AWS_SES.
+                "dkimMode": "deed" if str(dkim.get("SigningAttributesOrigin", "")).startswith("AWS_SES_")
+                else "per-region",
+                "dkimOrigin": dkim.get("SigningAttributesOrigin"),
                 "dkimStatus": dkim.get("Status"),
                 "dkimTarget": dkim_signing_domain(region),
                 "dkimRecords": [f"{t}._domainkey.{domain}" for t in dkim.get("Tokens") or []] or None,

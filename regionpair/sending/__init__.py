@@ -1,12 +1,14 @@
 """Resilient sending across the pair (seed 000: backoff, then fail over): `ResilientSender`."""
 
 from regionpair.sending.client import (
+    GLOBAL,
     AmbiguousSendError,
     CircuitBreaker,
     Mode,
     ResilientSender,
     SendFailedError,
     SendResult,
+    endpoint_id_of,
     sending_config,
     ses_sender,
     sms_sender,
@@ -14,6 +16,7 @@ from regionpair.sending.client import (
 from regionpair.sending.warmth import PoolWarmth, read_pool, warm_split, warmth_notes
 
 __all__ = [
+    "GLOBAL",
     "AmbiguousSendError",
     "CircuitBreaker",
     "Mode",
@@ -21,6 +24,7 @@ __all__ = [
     "ResilientSender",
     "SendFailedError",
     "SendResult",
+    "endpoint_id_of",
     "read_pool",
     "sending_config",
     "ses_sender",

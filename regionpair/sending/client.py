@@ -16,7 +16,10 @@ fail over". Rules:
 - **Client errors** (4xx other than throttling: bad address, unverified identity) are the caller's to fix and
   raise at once; failing over would not help.
 A send either returns the region and message id that took it, or raises. Warm standby prefers the primary and
-fails back to it as soon as its breaker closes; active-active spreads sends by weight.
+fails back to it as soon as its breaker closes; active-active spreads sends by weight. With an SES Global endpoint
+(`ses_sender(..., endpoint_id=...)` under the key `GLOBAL`), SES splits and shifts the sends itself; a regional
+sender after it (DEED replicas make the identities valid in both regions) is the fallback for when the endpoint
+does not answer at all.
 The boto3 clients given must not retry on their own: botocore's standard and legacy modes retry read timeouts
 and 5xx, which resends an ambiguous send. `retries={"max_attempts": 1}` still means one *retry* (two attempts);
 `total_max_attempts` counts attempts (botocore docs, "Retries": https://boto3.amazonaws.com/v1/documentation/
@@ -236,9 +239,33 @@ def _message_id(err: Exception) -> str | None:
     return None
 
 
-def ses_sender(sesv2: Any, *, configuration_set: str | None = None) -> Sender:
-    """A sender for SES v2 `SendEmail`; `message` holds `from`, `to` (list), `subject`, `text`."""
+GLOBAL = "global"
+"""The key of an SES Global endpoint in `ResilientSender.senders` (SES picks the region behind it)."""
+CRT_MISSING = (
+    "sending through an SES Global endpoint (EndpointId) is signed with SigV4a, which botocore implements only with "
+    "the AWS CRT: pip install 'botocore[crt]' (awscrt, pinned in regionpair's dependencies)"
+)
+
+
+def _check_crt() -> None:
+    """Refuse up front what botocore would refuse at the first send (MissingDependencyException)."""
+    from botocore import compat
+
+    if not getattr(compat, "HAS_CRT", False):
+        raise ValueError(CRT_MISSING)
+
+
+def ses_sender(sesv2: Any, *, configuration_set: str | None = None, endpoint_id: str | None = None) -> Sender:
+    """A sender for SES v2 `SendEmail`; `message` holds `from`, `to` (list), `subject`, `text`.
+
+    `endpoint_id`: send through the SES Global endpoint with that id (the primary stack exports it as
+    `parityManifest.email.multiRegionEndpoint.endpointId`: `endpoint_id_of`). botocore then sends to
+    `https://<id>.endpoints.email.<dns suffix>` signed with SigV4a for every region (the sesv2 endpoint rules),
+    whatever region the client names; SES splits the sends across the endpoint's two regions.
+    """
     _check_no_retries(sesv2)
+    if endpoint_id:
+        _check_crt()
 
     def send(message: dict[str, Any]) -> str:
         kwargs: dict[str, Any] = {
@@ -253,9 +280,23 @@ def ses_sender(sesv2: Any, *, configuration_set: str | None = None) -> Sender:
         }
         if configuration_set:
             kwargs["ConfigurationSetName"] = configuration_set
+        if endpoint_id:
+            kwargs["EndpointId"] = endpoint_id
         return str(sesv2.send_email(**kwargs)["MessageId"])
 
     return send
+
+
+def endpoint_id_of(stack_outputs: dict[str, Any]) -> str:
+    """The Global endpoint's id from the primary stack's outputs (`pulumi stack output --json -s primary`)."""
+    endpoint = ((stack_outputs.get("parityManifest") or {}).get("email") or {}).get("multiRegionEndpoint") or {}
+    endpoint_id = endpoint.get("endpointId")
+    if not endpoint_id:
+        raise ValueError(
+            "the primary stack exports no parityManifest.email.multiRegionEndpoint.endpointId; set "
+            "email.multiRegionEndpoint: true in pair.yaml and pulumi up -s primary"
+        )
+    return str(endpoint_id)
 
 
 def sms_sender(sms: Any, *, origination_identity: str, configuration_set: str | None = None) -> Sender:
