@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup check test lint actionlint bench clean
+.PHONY: setup check test lint actionlint bench pack-bundle clean
 
 setup: $(VENV)/.installed
 
@@ -31,6 +31,13 @@ bench: setup
 	$(BIN)/python bench/bench_check.py
 	$(BIN)/python bench/bench_sending.py
 	$(BIN)/python bench/bench_sync.py
+
+# The policy pack as a directory `pulumi policy publish <org>` takes (docs/policy-pack.md). Its requirements.txt
+# installs this regionpair version from INDEX_URL (your package index) or WHEEL_URL (the wheel's URL).
+PACK_OUT ?= dist/policy-pack
+pack-bundle: setup
+	$(BIN)/python -m regionpair.pack_bundle $(PACK_OUT) $(if $(INDEX_URL),--index-url $(INDEX_URL)) \
+		$(if $(WHEEL_URL),--wheel-url $(WHEEL_URL))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,10 +1,16 @@
-"""Regional API Gateway + Lambda + custom domain of this half.
+"""Regional API Gateway + Lambda + custom domain of this half, or the existing endpoint the half names.
 
-Both stacks build this component from the same code and the same `api` declaration, so the two regions serve
-the same function (code, runtime, memory, timeout) behind the same custom domain name, each with its own
-regional ACM certificate. The custom domain's *regional* domain name and hosted zone id are what Route 53 alias
-records point at (see `components/routing.py`); the secondary exports them in its parity manifest so the
-primary can build the SECONDARY failover record without looking anything up.
+Both stacks build `RegionalApi` from the same code and the same `api` declaration, so the two regions serve
+the same function (code, handler, runtime, architecture, memory, timeout, environment keys, layers) behind the
+same custom domain name, each with its own regional ACM certificate. The function deploys your code
+(`api.lambda.code`) or the bundled example; its `source_code_hash` input is the code's content hash
+(components/lambda_code.py), so the parity policy sees two versions as different inputs, in preview too.
+The custom domain's *regional* domain name and hosted zone id are what Route 53 alias records point at (see
+`components/routing.py`); the secondary exports them in its parity manifest so the primary can build the
+SECONDARY failover record without looking anything up.
+
+With `api.endpoints: existing`, `ExistingApi` stands in its place: no resource, only the existing endpoint's
+alias target and what to probe, registered as the component's inputs so the policy pack sees them.
 """
 
 from __future__ import annotations
@@ -17,8 +23,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from regionpair.components import lambda_code
 from regionpair.components.app_state import AppStateStore
-from regionpair.components.declaration import Pair
+from regionpair.components.declaration import DeclarationError, Pair
+from regionpair.components.declaration.api import layer_for_region, layer_name
 from regionpair.components.logged_function import LoggedFunctionArgs, logged_function
 from regionpair.components.state_model import (
     KEY_ATTRIBUTE,
@@ -26,8 +34,8 @@ from regionpair.components.state_model import (
     state_table_name,
 )
 
-LAMBDA_SOURCE = Path(__file__).resolve().parent / "lambda_src" / "app.py"
-"""The handler file, found next to this module (not via cwd: `pulumi up` may run from anywhere)."""
+LAMBDA_SOURCE = lambda_code.BUNDLED_SOURCE
+"""The bundled example's handler file, found next to this module (not via cwd: `pulumi up` may run from anywhere)."""
 HANDLER = "app.handler"
 STATE_KEY_ATTRIBUTE = KEY_ATTRIBUTE
 """Hash key of the app-state item (seed 001 keys its `AppConfigTable` by `AppId`)."""
@@ -45,14 +53,19 @@ class RegionalApiArgs:
     """The validated pair; `pair.shared.api` must be set and this half must have a certificate ARN."""
     app_state: AppStateStore | None = None
     """The app-state store of this half; when declared, the function may read its item (`GET /state`)."""
+    config_dir: Path | None = None
+    """The directory the pair was loaded from (`api.lambda.code` is relative to its pair.yaml); default: the
+    working directory, which `pulumi up` sets to the project's."""
 
 
 class RegionalApi(pulumi.ComponentResource):
     """Regional REST API, its Lambda function and the custom domain, in this stack's region.
 
     `manifest` (the parity manifest's `api` section): `domainName`, `regionalDomainName`, `regionalZoneId`,
-    `region`, `runtime`, `memoryMb`, `timeoutSeconds`, `stage`, `functionName`, `restApiId`, `invokeUrl`,
-    `codeSha256` (of the handler source, identical in both regions when they run the same version).
+    `region`, `runtime`, `handler`, `architecture`, `memoryMb`, `timeoutSeconds`, `reservedConcurrency`,
+    `environmentKeys`, `layers` (the name of each: ARNs and versions are regional), `code` (bundled, directory or
+    zip), `stage`, `functionName`, `restApiId`, `invokeUrl`, `codeSha256` (the function's `source_code_hash`
+    input: identical in both regions when they run the same code).
     """
 
     regional_domain_name: pulumi.Output[str]
@@ -76,8 +89,10 @@ class RegionalApi(pulumi.ComponentResource):
         api = pair.shared.api
         if api is None or pair.this.certificate_arn is None:
             raise ValueError("RegionalApi needs pair.shared.api and this half's certificateArn (validated upstream)")
-        region = pair.this.region
+        region = self._region = pair.this.region
         settings = api.lambda_
+        if settings is None:
+            raise ValueError("RegionalApi builds api.lambda; with api.endpoints: existing use ExistingApi")
         partition, account = arn_parts(pair.this.certificate_arn)
         child = pulumi.ResourceOptions(parent=self)
         tags = {**pair.shared.tags, "regionpair:pair": pair.shared.name, "regionpair:role": pair.this_role.value}
@@ -100,15 +115,29 @@ class RegionalApi(pulumi.ComponentResource):
                 }
             )
             env.update(TABLE_NAME=table, APP_ID=pair.shared.app_state.app_id, STATE_KEY=STATE_KEY_ATTRIBUTE)
-        code_sha256 = hashlib.sha256(LAMBDA_SOURCE.read_bytes()).hexdigest()
+        # Checked at the program's edge (lambda_code.check); a library user calling this directly gets the same
+        # message as an exception.
+        try:
+            code = lambda_code.resolve(settings, lambda_code.base_dir(pair, args.config_dir or Path.cwd()))
+        except lambda_code.CodeError as err:
+            raise DeclarationError(f"{Path(pair.this.declaration).name} api.lambda.code", str(err)) from None
+        half = pair.this.lambda_
+        user_env = {**settings.environment, **(half.environment if half else {})}
+        env.update(user_env)
+        layers = (half.layers if half and half.layers is not None
+                  else [layer_for_region(arn, region) for arn in settings.layers])  # fmt: skip
         function = logged_function(
             name,
             LoggedFunctionArgs(
-                function_name=self.function_name, region=region, source=LAMBDA_SOURCE, handler=HANDLER,
-                runtime=settings.runtime, timeout=settings.timeout_seconds, memory_size=settings.memory_mb,
+                function_name=self.function_name, region=region, source=LAMBDA_SOURCE,
+                handler=settings.effective_handler, runtime=settings.runtime, timeout=settings.timeout_seconds,
+                memory_size=settings.memory_mb,
                 description=f"{pair.shared.name} regional API ({pair.this_role.value}, {region})",
                 role_description=f"Lambda execution role of the {pair.shared.name} API in {region}",
                 statements=lambda _role: statements, environment=env, tags=tags, policy_suffix="role-policy",
+                code=_archive(code), source_code_hash=code.source_code_hash,
+                architectures=[settings.architecture.value], layers=layers or None,
+                reserved_concurrent_executions=settings.reserved_concurrency,
             ),
             self,
         )  # fmt: skip
@@ -215,6 +244,7 @@ class RegionalApi(pulumi.ComponentResource):
         self.regional_zone_id = domain.regional_zone_id
         self.invoke_url = stage.invoke_url
         self.rest_api_id = rest_api.id
+        self._stage_path = f"/{api.stage_name}"
         self.manifest = (  # a dict of Output leaves, kept known leaf by leaf in preview
             {
                 "domainName": api.domain_name,
@@ -222,14 +252,20 @@ class RegionalApi(pulumi.ComponentResource):
                 "regionalZoneId": domain.regional_zone_id,
                 "region": region,
                 "runtime": settings.runtime,
+                "handler": settings.effective_handler,
+                "architecture": settings.architecture.value,
                 "memoryMb": settings.memory_mb,
                 "timeoutSeconds": settings.timeout_seconds,
+                "reservedConcurrency": settings.reserved_concurrency,
+                "environmentKeys": sorted(env),
+                "layers": [layer_name(arn) for arn in layers],
+                "code": code.kind,
                 "stage": api.stage_name,
                 "functionName": self.function_name,
                 "functionArn": function.arn,
                 "restApiId": rest_api.id,
                 "invokeUrl": stage.invoke_url,
-                "codeSha256": code_sha256,
+                "codeSha256": code.source_code_hash,
             }
         )
         self.register_outputs(
@@ -240,3 +276,74 @@ class RegionalApi(pulumi.ComponentResource):
                 "manifest": self.manifest,
             }
         )
+
+    def health_target(self, path: str) -> tuple[pulumi.Input[str], str, int]:
+        """(host, path, port) an HTTPS health check of this region probes: the REST API's own host, the stage.
+
+        Not the custom domain's regional name: API Gateway routes custom-domain traffic by SNI/Host, so a request
+        addressed to `d-....execute-api...` is refused, and the public name resolves to whichever region is healthy.
+        """
+        host = pulumi.Output.concat(self.rest_api_id, f".execute-api.{self._region}.amazonaws.com")
+        return host, f"{self._stage_path}/{path.lstrip('/')}", 443
+
+
+def _archive(code: lambda_code.Code) -> pulumi.Archive:
+    """The deployment package: the files hashed (bundled, directory), or the .zip as it is."""
+    if code.kind == "zip":
+        return pulumi.FileArchive(str(code.path))
+    return pulumi.AssetArchive({name: pulumi.FileAsset(str(file)) for name, file in code.files})
+
+
+@dataclass
+class ExistingApiArgs:
+    """Inputs of `ExistingApi`."""
+
+    pair: Pair
+    """The validated pair; `pair.this.endpoint` names this region's endpoint (`api.endpoints: existing`)."""
+
+
+class ExistingApi(pulumi.ComponentResource):
+    """The existing API Gateway REST/HTTP API or ALB of this region, as routing, health checks and signals need it.
+
+    No child resource: the endpoint is yours. Its declaration is the component's inputs (what the policy pack
+    reads); `manifest` is the parity manifest's `api` section: `domainName`, `regionalDomainName`,
+    `regionalZoneId`, `region`, `endpointType`, `healthCheck` ({`fqdn`, `path`, `port`}), and None for what the
+    pair does not deploy (`runtime`, `memoryMb`, `timeoutSeconds`, `functionName`, `codeSha256`).
+    """
+
+    regional_domain_name: pulumi.Output[str]
+    """The alias target, as the stack file gives it."""
+    regional_zone_id: pulumi.Output[str]
+    manifest: dict[str, Any]
+
+    def __init__(self, name: str, args: ExistingApiArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        pair = args.pair
+        endpoint = pair.this.endpoint
+        if pair.shared.api is None or endpoint is None:
+            raise ValueError("ExistingApi needs pair.shared.api and this half's regionpair:endpoint (validated)")
+        declared = endpoint.model_dump(mode="json", by_alias=True, exclude_none=True)
+        super().__init__("regionpair:api:ExistingApi", name, {"endpoint": declared, "region": pair.this.region}, opts)
+        self._endpoint = endpoint
+        self.regional_domain_name = pulumi.Output.from_input(endpoint.domain_name)
+        self.regional_zone_id = pulumi.Output.from_input(endpoint.hosted_zone_id)
+        host, path, port = self.health_target(endpoint.health_check.path)
+        self.manifest = {
+            "domainName": pair.shared.api.domain_name,
+            "regionalDomainName": endpoint.domain_name,
+            "regionalZoneId": endpoint.hosted_zone_id,
+            "region": pair.this.region,
+            "endpointType": endpoint.type.value,
+            "healthCheck": {"fqdn": host, "path": path, "port": port},
+            "runtime": None,
+            "memoryMb": None,
+            "timeoutSeconds": None,
+            "functionName": None,
+            "codeSha256": None,
+        }
+        self.register_outputs({"manifest": self.manifest})
+
+    def health_target(self, path: str) -> tuple[pulumi.Input[str], str, int]:
+        """(host, path, port) an HTTPS health check probes: the stack file's `healthCheck` (path given there)."""
+        del path  # the endpoint's own path wins: an existing API's routes are its own
+        check = self._endpoint.health_check
+        return check.fqdn or self._endpoint.domain_name, check.path, check.port

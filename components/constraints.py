@@ -32,6 +32,19 @@ SMS_WAIT = SDK.format(path="pinpoint/smsvoicev2_phone_number.py wait_for_active"
 SMS_POOL = TF.format(path="internal/service/pinpointsmsvoicev2/pool.go (origination identities must be ACTIVE, "
                      "same country and message type as the pool)")  # fmt: skip
 APIGW_STAGE = "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html"
+LAMBDA_RUNTIMES_SOURCE = ("pulumi_aws 7.51.1 lambda_.Runtime (values not marked deprecated) less those the AWS Lambda "
+                          "Developer Guide, Lambda runtimes, deprecates by 2026")  # fmt: skip
+LAMBDA_QUOTAS = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
+LAMBDA_RUNTIMES = (
+    "python3.10", "python3.11", "python3.12", "python3.13", "python3.14",
+    "nodejs20.x", "nodejs22.x", "nodejs24.x",
+    "ruby3.2", "ruby3.3", "ruby3.4",
+    "java8.al2", "java11", "java17", "java21", "java25",
+    "dotnet8", "dotnet10",
+    "provided.al2", "provided.al2023",
+)  # fmt: skip
+"""Runtimes a new function may use (LAMBDA_RUNTIMES_SOURCE); botocore's model already lists newer ones (nodejs26.x,
+python3.15, ruby4.0, java*.al2023) that pulumi-aws 7.51.1 does not: add them with the pulumi-aws upgrade."""
 
 # Tokens (pulumi-aws v7).
 BUCKET = "aws:s3/bucket:Bucket"
@@ -350,8 +363,16 @@ RULES: tuple[Rule, ...] = (
          int_range(128, 10_240)),
     Rule(FUNCTION, "timeout", "1-900 s", "https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html",
          int_range(1, 900)),
-    Rule(FUNCTION, "runtime", "enum (python)", _B(svc="lambda", shape="Runtime"),
-         one_of("python3.10", "python3.11", "python3.12", "python3.13", "python3.14")),
+    Rule(FUNCTION, "runtime", "a current runtime", LAMBDA_RUNTIMES_SOURCE, one_of(*LAMBDA_RUNTIMES)),
+    Rule(FUNCTION, "handler", "1-128 characters, no whitespace", _B(svc="lambda", shape="Handler"),
+         pattern(r"[^\s]{1,128}")),
+    Rule(FUNCTION, "architectures[]", "enum", _B(svc="lambda", shape="Architecture"), one_of("x86_64", "arm64")),
+    Rule(FUNCTION, "reservedConcurrentExecutions", ">= 0 (-1: unreserved)",
+         _B(svc="lambda", shape="ReservedConcurrentExecutions"), int_range(-1, 1_000_000)),
+    Rule(FUNCTION, "layers[]", "a layer version ARN", _B(svc="lambda", shape="LayerVersionArn"),
+         pattern(r"arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:layer:[a-zA-Z0-9_-]+:[0-9]+")),
+    Rule(FUNCTION, "", "at most 5 layers", LAMBDA_QUOTAS, lambda i: None if len(i.get("layers") or []) <= 5
+         else f"lists {len(i.get('layers') or [])} layers"),
     Rule(FUNCTION, "loggingConfig.logFormat", "enum", _B(svc="lambda", shape="LogFormat"), one_of("JSON", "Text")),
     # CloudWatch Logs
     Rule(LOG_GROUP, "name", "length 1-512", _B(svc="logs", shape="LogGroupName"), length(1, LOG_GROUP_MAX)),

@@ -42,6 +42,13 @@ class LoggedFunctionArgs:
     tags: dict[str, str] | None = None
     policy_suffix: str = "policy"
     """The inline policy's resource name is `<name>-<policy_suffix>` (kept as each component first named it)."""
+    code: pulumi.Archive | None = None
+    """The deployment package when it is more than `source` (the API's own code: components/lambda_code.py)."""
+    source_code_hash: str | None = None
+    """The code's content hash (the same in both halves when they run the same code)."""
+    architectures: list[str] | None = None
+    layers: list[str] | None = None
+    reserved_concurrent_executions: int | None = None
 
 
 def logged_function(name: str, args: LoggedFunctionArgs, parent: pulumi.Resource) -> aws.lambda_.Function:
@@ -76,7 +83,11 @@ def logged_function(name: str, args: LoggedFunctionArgs, parent: pulumi.Resource
         handler=args.handler,
         memory_size=args.memory_size,
         timeout=args.timeout,
-        code=pulumi.AssetArchive({args.source.name: pulumi.FileAsset(str(args.source))}),
+        code=args.code or pulumi.AssetArchive({args.source.name: pulumi.FileAsset(str(args.source))}),
+        source_code_hash=args.source_code_hash,
+        architectures=args.architectures,
+        layers=args.layers,
+        reserved_concurrent_executions=args.reserved_concurrent_executions,
         environment={"variables": args.environment} if args.environment is not None else None,
         logging_config={"log_format": "JSON", "log_group": log_group.name},
         region=args.region,

@@ -14,6 +14,7 @@ from typing import Any
 
 import pulumi
 
+from regionpair.components.adopt import import_id
 from regionpair.components.declaration import Pair
 
 
@@ -34,5 +35,5 @@ def stateful(
     pair: Pair, kind: Stateful, key: str, parent: pulumi.Resource, **options: Any
 ) -> pulumi.ResourceOptions:
     """The options of one stateful resource of this half: `parent` and `options`, plus the pair's policy."""
-    del pair, kind, key  # the pair's policy for stateful resources is decided here
-    return pulumi.ResourceOptions(parent=parent, **options)
+    adopted = import_id(pair, kind, key)  # declared in the stack file as existing: imported (components/adopt.py)
+    return pulumi.ResourceOptions(parent=parent, import_=adopted, **options)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pulumi
 
-from regionpair.components.api import RegionalApi, RegionalApiArgs
+from regionpair.components.api import ExistingApi, ExistingApiArgs, RegionalApi, RegionalApiArgs
 from regionpair.components.app_state import AppStateStore, AppStateStoreArgs
 from regionpair.components.bucket import ReplicatedBucket, ReplicatedBucketArgs
 from regionpair.components.cdn import ReadPath, ReadPathArgs
@@ -36,6 +37,8 @@ class RegionPairHalfArgs:
 
     pair: Pair
     """The validated pair declaration; the half built is `pair.this_role`."""
+    config_dir: Path | None = None
+    """Where the pair was loaded from (the API's `code` is relative to its pair.yaml); default: the working dir."""
 
 
 class RegionPairHalf(pulumi.ComponentResource):
@@ -102,9 +105,14 @@ class RegionPairHalf(pulumi.ComponentResource):
         if s.app_state:
             app_state = AppStateStore(f"{name}-state", AppStateStoreArgs(pair=pair), child)
             parts["appState"] = app_state.manifest
-        api = None
-        if s.api:
-            api = RegionalApi(f"{name}-api", RegionalApiArgs(pair=pair, app_state=app_state), child)
+        api: RegionalApi | ExistingApi | None = None
+        if s.api and not s.api.builds:  # api.endpoints: existing: each stack file names its region's endpoint
+            api = ExistingApi(f"{name}-api", ExistingApiArgs(pair=pair), child)
+        elif s.api:
+            api = RegionalApi(
+                f"{name}-api", RegionalApiArgs(pair=pair, app_state=app_state, config_dir=args.config_dir), child
+            )
+        if api is not None:
             parts["api"] = api.manifest
             if s.routing.mode is RoutingMode.REGION_SWITCH:
                 parts.update(_region_switch(name, pair, api, peer, child))
@@ -115,7 +123,9 @@ class RegionPairHalf(pulumi.ComponentResource):
                 parts["routing"] = routing.manifest
         if s.signals is not None:
             parts["signals"] = FailoverSignals(
-                f"{name}-signals", FailoverSignalsArgs(pair=pair, api=api), child
+                f"{name}-signals",
+                FailoverSignalsArgs(pair=pair, api=api if isinstance(api, RegionalApi) else None),
+                child,
             ).manifest
         self.manifest = {
             "schemaVersion": 1,
@@ -135,7 +145,7 @@ class RegionPairHalf(pulumi.ComponentResource):
 
 
 def _region_switch(
-    name: str, pair: Pair, api: RegionalApi, peer: Peer | None, child: pulumi.ResourceOptions
+    name: str, pair: Pair, api: RegionalApi | ExistingApi, peer: Peer | None, child: pulumi.ResourceOptions
 ) -> dict[str, Any]:
     """`routing.mode: region-switch` (components/region_switch.py): no STOP alarm or health check.
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pulumi
 
+from regionpair.components import lambda_code
 from regionpair.components.declaration import CONFIG_NAMESPACE, DeclarationError, Half, Pair
 from regionpair.components.loader import load_pair
 
@@ -39,20 +40,41 @@ def project_dir() -> Path:
     return Path(os.environ.get(CONFIG_DIR_ENV) or Path.cwd())
 
 
-def load_declaration() -> Pair:
-    """Load and validate the pair; a bad declaration stops the program with one line and no resources."""
+def load_declaration(config_dir: Path | None = None) -> Pair:
+    """Load and validate the pair; a bad declaration stops the program with one line and no resources.
+
+    `config_dir`: where pair.yaml and the stack files are (default: `project_dir()`).
+    """
+    where = config_dir or project_dir()
     try:
-        return load_pair(project_dir(), _this_stack_config(), pulumi.get_stack())
+        pair = load_pair(where, _this_stack_config(), pulumi.get_stack())
+        lambda_code.check(pair, where)  # the API's own code, where the program runs (not in ops commands)
+        return pair
     except DeclarationError as err:
         raise pulumi.RunError(f"invalid pair declaration: {err}") from None
 
 
-def build_half(pair: Pair) -> Any:
-    """Build this stack's half and export its parity manifest."""
+def build_half(
+    pair: Pair,
+    *,
+    name: str | None = None,
+    config_dir: Path | None = None,
+    opts: pulumi.ResourceOptions | None = None,
+    export: bool = True,
+) -> Any:
+    """Build this stack's half and export its parity manifest (the peer's StackReference reads `parityManifest`).
+
+    `name` (default: the pair's name) prefixes every resource name of the half; `opts` are the root component's
+    (e.g. a parent or provider of your program); `export=False` leaves the exports to the caller, who must export
+    `parityManifest` from the secondary's stack for the primary to read it.
+    """
     from regionpair.components.pair import RegionPairHalf, RegionPairHalfArgs
 
-    half = RegionPairHalf(pair.shared.name, RegionPairHalfArgs(pair=pair))
-    pulumi.export("parityManifest", half.manifest)
-    pulumi.export("role", pair.this_role.value)
-    pulumi.export("region", pair.this.region)
+    half = RegionPairHalf(
+        name or pair.shared.name, RegionPairHalfArgs(pair=pair, config_dir=config_dir or project_dir()), opts
+    )
+    if export:
+        pulumi.export("parityManifest", half.manifest)
+        pulumi.export("role", pair.this_role.value)
+        pulumi.export("region", pair.this.region)
     return half

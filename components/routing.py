@@ -20,7 +20,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from regionpair.components.api import RegionalApi
+from regionpair.components.api import ExistingApi, RegionalApi
 from regionpair.components.declaration import Pair, Role, RoutingMode
 from regionpair.components.naming import health_check_reference
 from regionpair.components.peer import Peer
@@ -40,8 +40,8 @@ class FailoverRoutingArgs:
 
     pair: Pair
     """The validated pair; `pair.shared.routing` selects the mode."""
-    api: RegionalApi
-    """This half's API: its custom domain's regional name and zone id are the alias targets."""
+    api: RegionalApi | ExistingApi
+    """This half's API (or its existing endpoint): its regional name and zone id are the alias targets."""
     peer: Peer | None = None
     """The secondary's manifest (primary only): in STOP mode the alarm and the SECONDARY record's target."""
 
@@ -170,15 +170,12 @@ class FailoverRouting(pulumi.ComponentResource):
         """
         region = self._pair.this.region
         latency = self._pair.shared.routing.latency
-        api = self._pair.shared.api
-        assert api is not None  # checked in __init__
-        fqdn = pulumi.Output.concat(self._api.rest_api_id, f".execute-api.{region}.amazonaws.com")
-        resource_path = f"/{api.stage_name}/{latency.health_path.lstrip('/')}"
+        fqdn, resource_path, port = self._api.health_target(latency.health_path)
         check = aws.route53.HealthCheck(
             f"{self._name}-endpoint-check",
             type="HTTPS",
             fqdn=fqdn,
-            port=443,
+            port=port,
             enable_sni=True,
             resource_path=resource_path,
             request_interval=latency.request_interval_seconds,

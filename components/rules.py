@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from regionpair.components import budgets, constraints
+from regionpair.components.adopt import check_adoption
+from regionpair.components.api_rules import check_api
 from regionpair.components.declaration import (
     CONFIG_NAMESPACE,
     DEFAULT_DECLARATION_FILE,
@@ -191,7 +193,7 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
                     f"{stack_key[role]}:existingNumbers[{i}].arn",
                     f"is in {m.group(1)} but this stack deploys {half.region}; numbers are per region",
                 )
-        if s.api and half.certificate_arn is None:
+        if s.api and s.api.builds and half.certificate_arn is None:
             raise DeclarationError(
                 f"{stack_key[role]}:certificateArn",
                 f"missing: the API's custom domain needs an ACM certificate for {s.api.domain_name} in {half.region}",
@@ -238,6 +240,8 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
     check_cdn(s, decl_name)
     check_delivery_delay(s, decl_name)
     check_deed_regions(pair, stack_key)
+    check_api(pair, stack_key, decl_name)
+    check_adoption(pair, stack_key, decl_name)
     if s.routing.mode is RoutingMode.REGION_SWITCH:
         validate_region_switch(pair, decl_name)
     rto = budgets.worst_case_rto(s.routing)

@@ -12,7 +12,7 @@ from typing import Any
 import pulumi
 
 from regionpair.components import constraints
-from regionpair.components.declaration import Pair, Role, Strategy
+from regionpair.components.declaration import EndpointType, Pair, Role, Strategy
 from regionpair.components.signals_model import AlarmWindow, Signals
 
 CONFIGURATION_SET_DIMENSION = "ses:configuration-set"
@@ -131,7 +131,9 @@ def plan_alarms(pair: Pair, role: Role, api: ApiNames | None = None) -> list[Ala
     api = api or api_names(pair, role)
     plan: list[AlarmSpec] = []
 
-    if s.api and sig.api.enabled and api is not None:
+    if s.api and sig.api.enabled and not s.api.builds:
+        plan += _existing_endpoint_alarms(pair, role)  # api.endpoints: existing (docs/configuration.md)
+    elif s.api and sig.api.enabled and api is not None:
         w = sig.api
         api_dims = {"ApiName": api.api_name, "Stage": api.stage}
         fn_dims = {"FunctionName": api.function_name}
@@ -299,6 +301,60 @@ def plan_alarms(pair: Pair, role: Role, api: ApiNames | None = None) -> list[Ala
             for t in tables
         ]  # fmt: skip
     return plan
+
+
+def _existing_endpoint_alarms(pair: Pair, role: Role) -> list[AlarmSpec]:
+    """The error-rate and p99-latency alarms of an existing endpoint, from the metrics its kind publishes.
+
+    Same keys (and so names) as the pair's own API's alarms; no Lambda alarms (the function behind it, if any, is
+    yours). REST APIs: AWS/ApiGateway 5XXError, Latency by ApiName and Stage; HTTP APIs: 5xx, Latency by ApiId
+    and Stage; ALBs: AWS/ApplicationELB 5XX responses (the balancer's and the targets') over RequestCount, and
+    TargetResponseTime (seconds) by LoadBalancer (API Gateway and Elastic Load Balancing CloudWatch metrics docs).
+    """
+    endpoint = pair.half(role).endpoint
+    sig = signals_of(pair)
+    if endpoint is None or sig is None:
+        return []
+    w = sig.api
+    rate = w.error_rate_percent / 100
+    meaning_5xx = f"The region's existing endpoint answers 5xx to {w.error_rate_percent}% or more of requests."
+    runbook_5xx = ("Check the endpoint's own logs and targets; if the peer region's endpoint is healthy, fail over "
+                   "(regionpair failover).")  # fmt: skip
+    meaning_p99 = f"p99 latency of the region's existing endpoint is above {w.latency_p99_ms} ms."
+    runbook_p99 = "Look for throttling or a slow dependency in this region; fail over if the peer is fast."
+    if endpoint.type is EndpointType.ALB:
+        dims = {"LoadBalancer": endpoint.load_balancer}
+        return [
+            AlarmSpec(
+                key="api-5xx", signal="api", namespace="AWS/ApplicationELB", metric="HTTPCode_Target_5XX_Count",
+                statistic=None, dimensions=dims, expression="IF(requests > 0, (elb + targets) / requests, 0)",
+                queries=(Query("elb", "HTTPCode_ELB_5XX_Count", "Sum"),
+                         Query("targets", "HTTPCode_Target_5XX_Count", "Sum"),
+                         Query("requests", "RequestCount", "Sum")),
+                threshold=rate, comparison=">=", window=w, in_composite=True, meaning=meaning_5xx, runbook=runbook_5xx,
+            ),
+            AlarmSpec(
+                key="api-latency", signal="api", namespace="AWS/ApplicationELB", metric="TargetResponseTime",
+                statistic=None, extended_statistic="p99", dimensions=dims, threshold=w.latency_p99_ms / 1000,
+                comparison=">", window=w, in_composite=True, meaning=meaning_p99, runbook=runbook_p99,
+            ),
+        ]  # fmt: skip
+    if endpoint.type is EndpointType.HTTP_API:
+        dims, errors = {"ApiId": endpoint.api_id, "Stage": endpoint.metric_stage}, "5xx"
+    else:
+        dims, errors = {"ApiName": endpoint.api_name, "Stage": endpoint.metric_stage}, "5XXError"
+    return [
+        AlarmSpec(
+            key="api-5xx", signal="api", namespace="AWS/ApiGateway", metric=errors, statistic="Average",
+            dimensions=dims, threshold=rate, comparison=">=", window=w, in_composite=True, meaning=meaning_5xx,
+            runbook=runbook_5xx,
+        ),
+        AlarmSpec(
+            key="api-latency", signal="api", namespace="AWS/ApiGateway", metric="Latency", statistic=None,
+            extended_statistic="p99", dimensions=dims, threshold=w.latency_p99_ms, comparison=">", window=w,
+            in_composite=True, meaning=meaning_p99, runbook=runbook_p99,
+        ),
+    ]  # fmt: skip
 
 
 def composite_rule(names: list[str]) -> str:

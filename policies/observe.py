@@ -10,9 +10,8 @@ Links between resources are followed through the engine's property dependencies 
 rather than through ids, which are not.
 
 Not observable from resources, taken from the claim and said so in docs/policies.md: the tables of the
-secondary (the primary's state owns them), a Lambda's code hash (the engine sends the archive, not its hash),
-an SMS number's registration status (AWS reports it, no resource input holds it), signals, cdn and app state
-(judged by their own policies).
+secondary (the primary's state owns them), an SMS number's registration status (AWS reports it, no resource
+input holds it), signals, cdn and app state (judged by their own policies).
 """
 
 from __future__ import annotations
@@ -297,6 +296,8 @@ def _api(stack: Stack, pair: Pair, claim: Mapping[str, Any]) -> dict[str, Any] |
     region = pair.this.region
     functions = [(r, p) for r, p in stack.of(P.LAMBDA) if p.get("name") == pair.physical_name("api", pair.this_role)]
     domains = [(r, p) for r, p in stack.of(P.API_DOMAIN) if p.get("region") == region]
+    if pair.shared.api is not None and not pair.shared.api.builds:
+        return _existing_api(stack, pair)
     if not functions or not domains:
         return None
     (fn, f), (_, d) = functions[0], domains[0]
@@ -310,8 +311,29 @@ def _api(stack: Stack, pair: Pair, claim: Mapping[str, Any]) -> dict[str, Any] |
         "memoryMb": f.get("memorySize"),
         "timeoutSeconds": f.get("timeout"),
         "functionName": f.get("name"),
-        # The engine sends the code archive, not its hash: the claim's hash of the handler source stands.
-        "codeSha256": claim.get("codeSha256", P.UNKNOWN),
+        # The function's source_code_hash input: the code's content hash (components/lambda_code.py).
+        "codeSha256": f.get("sourceCodeHash", claim.get("codeSha256", P.UNKNOWN)),
+    }
+
+
+def _existing_api(stack: Stack, pair: Pair) -> dict[str, Any] | None:
+    """An existing endpoint: what the half's `ExistingApi` component was registered with (no resource of ours)."""
+    found = [(r, p) for r, p in stack.of(P.EXISTING_API) if p.get("region") == pair.this.region]
+    if not found or pair.shared.api is None:
+        return None
+    component, props = found[0]
+    endpoint = props.get("endpoint") if isinstance(props.get("endpoint"), Mapping) else {}
+    return {
+        URN: component.urn,
+        "domainName": pair.shared.api.domain_name,
+        "regionalDomainName": endpoint.get("domainName"),
+        "regionalZoneId": endpoint.get("hostedZoneId"),
+        "region": props.get("region"),
+        "runtime": None,
+        "memoryMb": None,
+        "timeoutSeconds": None,
+        "functionName": None,
+        "codeSha256": None,
     }
 
 

@@ -8,7 +8,6 @@ with parent and dependencies). We do the same, with resources recorded by the mo
 
 from __future__ import annotations
 
-import json
 import subprocess
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from pulumi.asset import Archive, Asset, AssetArchive, FileArchive, FileAsset, S
 from pulumi.output import Unknown
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
-from regionpair import packproc
+from regionpair import packproc, policy_config
 from regionpair.simulate import Recorded
 
 PACK_DIR = packproc.PACK_DIR
@@ -189,8 +188,8 @@ def _diagnostics(response: Any, default_urn: str) -> list[Diagnostic]:
 
 
 def load_policy_config(path: Path | None) -> dict[str, Any]:
-    """Read a policy config file (`--policy-pack-config` JSON)."""
+    """Read a policy config file (`--policy-pack-config` JSON), validated as the Pulumi CLI validates it."""
     if path is None:
         return {}
-    return dict(json.loads(path.read_text()))
+    return policy_config.load(path)
 

@@ -90,6 +90,7 @@ class CloudMocks(pmocks.Mocks):
         strict: bool = True,
         active_numbers: frozenset[str] | set[str] = frozenset(),
         allocated: bool = True,
+        existing: dict[tuple[str, str], dict[str, Any]] | None = None,
     ) -> None:
         self.peer_outputs = peer_outputs or {}
         self.preview = preview
@@ -107,6 +108,12 @@ class CloudMocks(pmocks.Mocks):
         """False: the plans' health checks are still being allocated (no ids yet), as right after CreatePlan."""
         self.ip_pools: dict[tuple[str, str], str] = {}
         """SES dedicated IP pools registered in this run: (region, pool name) -> scaling mode."""
+        self.existing = existing
+        """What the account already holds, by (type token, id): the state an import reads. None: any import id
+        exists, with the declared inputs as its state."""
+        self.imports: dict[str, dict[str, Any]] = {}
+        """Resources registered with Pulumi's `import` option, by resource name: `id`, `type` and `diff` (the
+        declared inputs that differ from the existing resource's state)."""
 
     def _enforce(self, typ: str, name: str, inputs: dict[str, Any]) -> None:
         found = constraints.check(typ, name, inputs)
@@ -151,6 +158,8 @@ class CloudMocks(pmocks.Mocks):
             return name, {"name": name, "outputs": outputs, "secretOutputNames": []}
         if args.custom:
             self._enforce(args.typ, args.name, inputs)
+        if args.custom and args.resource_id:
+            return self._imported(args, inputs)
         if self.preview or not args.custom:
             return (None if self.preview else f"{args.name}-component"), inputs
         if args.typ == PLAN:
@@ -158,6 +167,36 @@ class CloudMocks(pmocks.Mocks):
         computed = self._computed(args.typ, args.name, inputs)
         rid = computed.pop("__id", None) or f"{args.name}-{_hex(args.typ, args.name, n=8)}"
         return rid, {**inputs, **computed}
+
+    # ------------------------------------------------------------------------------------------ import
+    def _imported(self, args: pmocks.MockResourceArgs, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """Pulumi's `import` option: the engine reads the existing resource by id, in preview as in update.
+
+        The id is the import id and the state is the existing resource's (so, unlike a create, nothing is unknown
+        in preview). With `existing` given, an id it lacks is refused as the provider's read would, and the declared
+        inputs that differ are recorded in `imports[name]["diff"]` (an older CLI refuses such an import, a current
+        one imports and then updates them).
+        """
+        rid = str(args.resource_id)
+        found = None if self.existing is None else self.existing.get((args.typ, rid))
+        if self.existing is not None and found is None:
+            raise ValueError(f"import of {args.typ} {rid!r} ({args.name}): no such resource in the account")
+        state = dict(found or {})
+        diff = sorted(k for k, v in inputs.items() if k in state and state[k] != v)
+        self.imports[args.name] = {"type": args.typ, "id": rid, "diff": diff}
+        computed = self._computed(args.typ, args.name, inputs)
+        computed.pop("__id", None)
+        region = inputs.get("region") or self.default_region
+        if args.typ == "aws:pinpoint/smsvoicev2PhoneNumber:Smsvoicev2PhoneNumber":
+            self.sms_numbers.pop(computed["arn"], None)
+            computed["arn"] = f"arn:aws:sms-voice:{region}:{ACCOUNT_ID}:phone-number/{rid}"
+            computed["status"] = state.get("status", "ACTIVE")  # a number the account already holds
+            self.sms_numbers[computed["arn"]] = {"status": computed["status"],
+                                                 "isoCountryCode": inputs.get("isoCountryCode"),
+                                                 "messageType": inputs.get("messageType")}  # fmt: skip
+        elif args.typ == "aws:pinpoint/smsvoicev2Pool:Smsvoicev2Pool":
+            computed["arn"] = f"arn:aws:sms-voice:{region}:{ACCOUNT_ID}:pool/{rid}"
+        return rid, {**state, **inputs, **computed}  # after the import, the declared inputs are the state
 
     # ------------------------------------------------------------------------------- ARC Region switch
     def _plan(self, name: str, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:

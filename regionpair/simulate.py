@@ -171,12 +171,12 @@ class _EngineLog:
 
 
 @contextmanager
-def _environment(config_dir: Path) -> Iterator[None]:
+def _environment(config_dir: Path, program_dir: Path = PROGRAM_DIR) -> Iterator[None]:
     old = os.environ.get("REGIONPAIR_CONFIG_DIR")
     os.environ["REGIONPAIR_CONFIG_DIR"] = str(config_dir)
-    added = str(PROGRAM_DIR) not in sys.path
+    added = str(program_dir) not in sys.path
     if added:
-        sys.path.insert(0, str(PROGRAM_DIR))
+        sys.path.insert(0, str(program_dir))
     try:
         yield
     finally:
@@ -185,7 +185,19 @@ def _environment(config_dir: Path) -> Iterator[None]:
         else:
             os.environ["REGIONPAIR_CONFIG_DIR"] = old
         if added:
-            sys.path.remove(str(PROGRAM_DIR))
+            sys.path.remove(str(program_dir))
+
+
+def _program(program: Path | None) -> tuple[Path, str]:
+    """The program file to run and its Pulumi project name (from the Pulumi.yaml next to it)."""
+    if program is None:
+        return PROGRAM_DIR / "__main__.py", PROJECT
+    main = program / "__main__.py" if program.is_dir() else program
+    project_file = main.parent / "Pulumi.yaml"
+    project = PROJECT
+    if project_file.exists():
+        project = str((yaml.safe_load(project_file.read_text()) or {}).get("name") or PROJECT)
+    return main.resolve(), project
 
 
 def simulate_stack(
@@ -197,27 +209,31 @@ def simulate_stack(
     preview: bool = False,
     mocks: CloudMocks | None = None,
     on_register: Callable[[Recorded], None] | None = None,
+    program: Path | None = None,
 ) -> StackRun:
     """Run `__main__.py` for `stack` under mocks.
 
     `config` replaces the stack file's config when given. `peer_outputs` maps a stack name to the outputs a
     StackReference to it returns (a missing name reads as a stack with no outputs). Declaration and other
-    program errors propagate as the exception the program raised (e.g. `pulumi.RunError`).
+    program errors propagate as the exception the program raised (e.g. `pulumi.RunError`). `program`: another
+    Pulumi program to run instead of this repository's, its `__main__.py` or the directory holding it; its
+    project name is read from the Pulumi.yaml there, and `config_dir` defaults to that directory.
     """
-    config_dir = (config_dir or PROGRAM_DIR).resolve()
+    main, project = _program(program)
+    config_dir = (config_dir or (main.parent if program is not None else PROGRAM_DIR)).resolve()
     cfg = stack_config(config_dir, stack) if config is None else dict(config)
     mocks = mocks or CloudMocks(peer_outputs=peer_outputs or {}, preview=preview)
     monitor = RecordingMonitor(mocks, on_register)
     log = _EngineLog()
 
-    psettings.configure(psettings.Settings(project=PROJECT, stack=stack))  # drop the previous run's state
+    psettings.configure(psettings.Settings(project=project, stack=stack))  # drop the previous run's state
     pulumi.runtime.set_all_config({k: v if isinstance(v, str) else json.dumps(v) for k, v in cfg.items()})
     psettings.ROOT.set(None)
-    pmocks.set_mocks(mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor, organization=ORGANIZATION)
+    pmocks.set_mocks(mocks, project=project, stack=stack, preview=preview, monitor=monitor, organization=ORGANIZATION)
     pmocks.SETTINGS.engine = pmocks.MockEngine(log)  # type: ignore[arg-type]
 
-    def program() -> None:
-        runpy.run_path(str(PROGRAM_DIR / "__main__.py"), run_name="__main__")
+    def run() -> None:
+        runpy.run_path(str(main), run_name="__main__")
         root = psettings.get_root_resource()
         if root is not None:
             # Register the exports the way the engine does at the end of a run, inside the test wrapper so that
@@ -225,8 +241,8 @@ def simulate_stack(
             root._outputs_registered = False
             root._finish()
 
-    with _environment(config_dir):
-        pulumi.runtime.test(program)()
+    with _environment(config_dir, main.parent):
+        pulumi.runtime.test(run)()
     return StackRun(
         stack=stack,
         resources=list(monitor.recorded.values()),

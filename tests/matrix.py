@@ -132,6 +132,14 @@ def _global_endpoint(shared: dict[str, Any], primary: dict[str, Any], secondary:
     _long(shared, primary, secondary)
     shared["strategy"] = "active-active"
     shared["email"].update(dkimMode="deed", multiRegionEndpoint=True)
+def _function_settings(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[str, Any]) -> None:
+    """The function's own settings at their limits: five layers (regional ARNs), reserved concurrency, arm64."""
+    shared["api"]["lambda"].update(
+        architecture="arm64", reservedConcurrency=100, memoryMb=10_240, timeoutSeconds=29,
+        environment={"LOG_LEVEL": "info"},
+        layers=[f"arn:aws:lambda:{{region}}:123456789012:layer:dep-{i}:{i + 1}" for i in range(5)],
+    )  # fmt: skip
+    secondary["regionpair:lambda"] = {"environment": {"LOG_LEVEL": "debug"}}
 
 
 CORNERS: tuple[Corner, ...] = (
@@ -147,6 +155,7 @@ CORNERS: tuple[Corner, ...] = (
     Corner("messaging-dedicated-ips-event-archive", _messaging),
     Corner("messaging-longest-names-ap", _messaging_long),
     Corner("longest-names-ap-global-endpoint-deed", _global_endpoint),
+    Corner("function-settings-at-their-limits", _function_settings),
 )
 
 

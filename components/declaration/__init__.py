@@ -15,8 +15,14 @@ module built on the declaration.
 
 from __future__ import annotations
 
+from regionpair.components.declaration.adopt import Adopt
 from regionpair.components.declaration.api import (
     Api,
+    Architecture,
+    Endpoints,
+    EndpointType,
+    ExistingEndpoint,
+    HalfLambda,
     LambdaSettings,
 )
 from regionpair.components.declaration.base import (
@@ -79,9 +85,11 @@ from regionpair.components.declaration.storage import (
 __all__ = [
     "CONFIG_NAMESPACE",
     "DEFAULT_DECLARATION_FILE",
+    "Adopt",
     "Api",
     "AppState",
     "AppStateSettings",
+    "Architecture",
     "Bucket",
     "BucketNames",
     "ColdStandbyIps",
@@ -93,11 +101,15 @@ __all__ = [
     "Dns",
     "DomainName",
     "Email",
+    "EndpointType",
+    "Endpoints",
     "EventArchive",
     "EventDestinationKind",
+    "ExistingEndpoint",
     "ExistingNumber",
     "FailoverVolume",
     "Half",
+    "HalfLambda",
     "KeyAttribute",
     "LambdaSettings",
     "LatencySettings",

@@ -12,6 +12,8 @@ from pydantic import (
 )
 
 from regionpair.components import naming
+from regionpair.components.declaration.adopt import Adopt
+from regionpair.components.declaration.api import ExistingEndpoint, HalfLambda
 from regionpair.components.declaration.base import (
     DEFAULT_DECLARATION_FILE,
     NumberType,
@@ -41,6 +43,12 @@ class Half(_Model):
     """SES dedicated IPs this region leases, each moved into a STANDARD pool of `email.dedicatedIpPools`."""
     declaration: str = DEFAULT_DECLARATION_FILE
     """Path of the shared declaration, relative to the project directory."""
+    endpoint: ExistingEndpoint | None = None
+    """This region's existing API endpoint (with `api.endpoints: existing`); docs/configuration.md."""
+    lambda_: HalfLambda | None = Field(None, alias="lambda")
+    """This region's environment values and layer ARNs of the API's function."""
+    adopt: Adopt | None = None
+    """Resources that already exist in this region, imported instead of created (docs/adopting.md)."""
 
     @field_validator("certificate_arn", mode="before")
     @classmethod
