@@ -408,10 +408,15 @@ def facts(manifest: Mapping[str, Any]) -> dict[str, tuple[Any, str | None]]:
         put("STOP alarm", {k: alarm.get(k) for k in keys}, alarm)
     check = routing.get("healthCheck")
     if isinstance(check, Mapping):
-        put("STOP health check", {k: check.get(k) for k in ("type", "alarmName", "alarmRegion")}, check)
+        if check.get("type") == "CLOUDWATCH_METRIC":
+            put("STOP health check", {k: check.get(k) for k in ("type", "alarmName", "alarmRegion")}, check)
+        else:  # latency mode: this region's endpoint check
+            put("endpoint health check", {k: check.get(k) for k in ("type", "fqdn", "resourcePath")}, check)
     for r in routing.get("records") or []:
         if r.get("failover"):
             put(f"{r.get('failover')} record", {"healthCheck": r.get("healthCheckId") is not None}, r)
+        elif r.get("latencyRegion"):
+            put(f"latency record {r.get('latencyRegion')}", {"healthCheck": r.get("healthCheckId") is not None}, r)
     return out
 
 

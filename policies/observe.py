@@ -342,7 +342,7 @@ def _routing(stack: Stack, pair: Pair) -> dict[str, Any]:
     mode = pair.shared.routing.mode.value
     out: dict[str, Any] = {"mode": mode, "alarm": None, "healthCheck": None, "records": []}
     if mode == "latency":
-        return out
+        return _latency_routing(stack, pair, out)
     name = stop_alarm_name(pair)
     for r, p in stack.of(P.METRIC_ALARM):
         if mode == "failover" and p.get("name") == name:
@@ -357,22 +357,62 @@ def _routing(stack: Stack, pair: Pair) -> dict[str, Any]:
                 "alarmName": p.get("cloudwatchAlarmName"),
                 "alarmRegion": p.get("cloudwatchAlarmRegion"),
             }
+    out["records"] = _api_records(stack)
+    return out
+
+
+def _api_records(stack: Stack) -> list[dict[str, Any]]:
+    """The API name's failover or latency alias records (region-switch mode has either, per strategy)."""
+    out = []
     for r, p in stack.of(P.RECORD):
         kind = P.dig(p, "failoverRoutingPolicies.0.type")
-        if not kind:
+        latency = P.dig(p, "latencyRoutingPolicies.0.region")
+        if not kind and not latency:
             continue
         alias = P.dig(p, "aliases.0") or {}
-        out["records"].append(
+        out.append(
             {
                 URN: r.urn,
                 "name": p.get("name"),
                 "type": p.get("type"),
                 "setIdentifier": p.get("setIdentifier"),
-                "failover": kind,
+                **({"failover": kind} if kind else {"latencyRegion": latency}),
                 "aliasTarget": {"name": alias.get("name"), "zoneId": alias.get("zoneId")},
                 "healthCheckId": p.get("healthCheckId"),
             }
         )
+    return out
+
+
+def _latency_routing(stack: Stack, pair: Pair, out: dict[str, Any]) -> dict[str, Any]:
+    """Latency mode: this region's HTTPS endpoint health check and its latency alias record.
+
+    Route 53 latency records each carry their own region and an endpoint health check (HTTPS here, as
+    components/routing.py builds it); the check is the one the record's `healthCheckId` depends on.
+    """
+    region = pair.this.region
+    checks = {r.urn: (r, p) for r, p in stack.of(P.HEALTH_CHECK) if p.get("type") in ("HTTPS", "HTTPS_STR_MATCH")}
+    out["records"] = _api_records(stack)
+    for r, p in stack.of(P.RECORD):
+        if P.dig(p, "latencyRoutingPolicies.0.region") != region:
+            continue
+        linked = [checks[u] for u in _linked(r, "healthCheckId") if u in checks]
+        if linked:
+            check, props = linked[0]
+            out["healthCheck"] = {
+                URN: check.urn,
+                "id": props.get("id", P.UNKNOWN),
+                "type": props.get("type"),
+                "alarmName": None,
+                "alarmRegion": None,
+                "fqdn": props.get("fqdn"),
+                "resourcePath": props.get("resourcePath"),
+            }
+    if out["healthCheck"] is None and len(checks) == 1:  # a check no record uses is still this half's check
+        check, props = next(iter(checks.values()))
+        out["healthCheck"] = {URN: check.urn, "id": props.get("id", P.UNKNOWN), "type": props.get("type"),
+                              "alarmName": None, "alarmRegion": None, "fqdn": props.get("fqdn"),
+                              "resourcePath": props.get("resourcePath")}  # fmt: skip
     return out
 
 
