@@ -1,4 +1,8 @@
-"""One place that builds boto3 clients, per service and region, from a session (and a local endpoint)."""
+"""One place that builds boto3 clients, per service and region, from a session (and a local endpoint).
+
+Every client it builds honours the command's deadline (`regionpair.ops.deadline`): each call's read timeout is
+capped by the time left and no call is sent after the deadline.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,18 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-# Standard retry mode: exponential backoff with jitter on throttling and transient errors. Five attempts in
-# all (`total_max_attempts` counts attempts, `max_attempts` would count retries) and short timeouts: during an
-# outage a call that cannot succeed must fail within about a minute, so the command can report it and go on.
-RETRY_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": 5}, connect_timeout=5, read_timeout=15)
+from regionpair.ops import deadline
+
+CONNECT_TIMEOUT, READ_TIMEOUT, ATTEMPTS = 3, 10, 3
+# Standard retry mode: exponential backoff with jitter on throttling and transient errors. Three attempts in
+# all (`total_max_attempts` counts attempts, `max_attempts` would count retries; botocore docs, "Retries") and
+# short timeouts: a region that accepts connections and never answers costs one call at most
+# 3 x 10 s plus two backoffs (at most 1 s and 2 s), and the command's deadline caps even that.
+RETRY_CONFIG = Config(
+    retries={"mode": "standard", "total_max_attempts": ATTEMPTS},
+    connect_timeout=CONNECT_TIMEOUT,
+    read_timeout=READ_TIMEOUT,
+)
 
 
 class Clients:
@@ -33,10 +45,11 @@ class Clients:
 
     def created(self, service: str, region: str | None) -> Any:
         """Build one client (overridable: tests attach fault-injection hooks here)."""
-        return self.session.client(
+        client = self.session.client(
             service, region_name=region or "us-east-1", endpoint_url=self.endpoint_url, config=self.config
         )
+        return deadline.attach(client)
 
     def use(self, service: str, client: Any, region: str | None = None) -> None:
         """Serve `client` for (service, region): e.g. one wrapped in botocore's Stubber where moto lacks an API."""
-        self._cache[(service, None if service == "route53" else region)] = client
+        self._cache[(service, None if service == "route53" else region)] = deadline.attach(client)

@@ -21,6 +21,7 @@ from typing import Any
 from regionpair.components.declaration import AppState
 from regionpair.ops import state, stop
 from regionpair.ops.context import PairContext
+from regionpair.ops.deadline import Deadline
 from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error, reason
 
 
@@ -186,8 +187,12 @@ def run_drill(
 
     def do_switch(to_standby: bool, strict: bool = True) -> str:
         dns = expected_dns(to_standby) if expected_dns else None
-        result = stop.switch(clients, ctx, to_standby=to_standby, timeout=timeout, interval=interval, clock=clock,
-                             expected_dns=dns, progress=progress)  # fmt: skip
+        # Each switch has its own deadline. Rolling back (not strict), the clearing value must get through: its
+        # deadline covers the wait for the next period that cancelling a pending failover may need.
+        seconds = timeout if strict else max(timeout, ctx.pair.shared.routing.stop.period_seconds + 2 * interval)
+        result = stop.switch(clients, ctx, to_standby=to_standby, timeout=seconds, interval=interval, clock=clock,
+                             expected_dns=dns, progress=progress,
+                             deadline=Deadline(seconds, now=clock.now))  # fmt: skip
         if strict and not result.verified:
             raise OpsError(result.outcome)
         return result.outcome

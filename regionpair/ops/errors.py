@@ -29,5 +29,11 @@ AWS_ERRORS = (ClientError, BotoCoreError)
 
 
 def outcome_unknown(err: BaseException) -> bool:
-    """The request may have been processed: it was sent and the reply was lost (read timeout, closed early)."""
+    """The request may have been processed: it was sent and the reply was lost (read timeout, closed early).
+
+    Also when the deadline refused a retry after such an attempt (`DeadlineExceededError.previous`).
+    """
+    previous = getattr(err, "previous", None)
+    if previous is not None and previous is not err:
+        return outcome_unknown(previous)
     return isinstance(err, (ReadTimeoutError, ConnectionClosedError))

@@ -23,7 +23,16 @@ is "published, routing not verified: <reason>", never "failed": the data-plane a
 cancellation of a pending failover: 0 is published into the period after the last 1 (a period's Maximum would
 otherwise still be 1), so the alarm cannot go on to fire on it, or returns to OK right after.
 
-Time: `timeout` is one deadline for the whole command (publishing and every wait), not per step.
+Time: `timeout` is one deadline for the whole command (publishing and every wait), not per step: a
+`regionpair.ops.deadline.Deadline`, which also caps each AWS call's read timeout by the time left and refuses
+any call after it. A step the deadline cut short is reported as `timed out` or `not attempted`, never skipped
+silently.
+
+**Unknown outcomes.** A publish whose reply was lost (read timeout, connection closed after the request was
+sent) may have landed. It is recorded as `outcome: unknown` in `published`, listed in `outcomeUnknown`, the
+window goes on (publishing the same value again in a period is harmless: the alarm reads its Maximum) and the
+alarm decides: verified, the command is done; not verified, the outcome says "may have been published; rerun
+or check the alarm". "Nothing was published" is said only when nothing can have been.
 """
 
 from __future__ import annotations
@@ -41,6 +50,7 @@ from regionpair.components.declaration import Role
 from regionpair.components.routing_model import stop_alarm_settings
 from regionpair.components.signals_plan import plan_alarms
 from regionpair.ops.context import PairContext
+from regionpair.ops.deadline import MIN_CALL_SECONDS, Deadline, DeadlineExceededError, current
 from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error, outcome_unknown, reason
 
 FAILOVER_VALUE, FAILBACK_VALUE = 1.0, 0.0
@@ -126,6 +136,18 @@ def read_alarm(cloudwatch: Any, ctx: PairContext) -> DeployedAlarm:
         statistic=statistic, period=int(a["Period"]), evaluation_periods=evaluation,
         datapoints_to_alarm=int(a.get("DatapointsToAlarm") or evaluation), threshold=float(a["Threshold"]),
         comparison=a["ComparisonOperator"], unit=a.get("Unit"),
+    )  # fmt: skip
+
+
+def declared_alarm(ctx: PairContext) -> DeployedAlarm:
+    """The STOP alarm as `pair.yaml` declares it, state `unknown` (for a dry run that cannot read the deployed one)."""
+    d = stop_alarm_settings(ctx.pair)
+    return DeployedAlarm(
+        name=d["name"], region=d["region"], state="unknown", namespace=d["namespace"], metric=d["metric"],
+        dimensions=[{"Name": k, "Value": v} for k, v in d["dimensions"].items()], statistic=d["statistic"],
+        period=int(d["period"]), evaluation_periods=int(d["evaluationPeriods"]),
+        datapoints_to_alarm=int(d["datapointsToAlarm"]), threshold=float(d["threshold"]),
+        comparison=d["comparisonOperator"],
     )  # fmt: skip
 
 
@@ -261,14 +283,18 @@ class Clock:
 def wait_until(
     what: str, probe: Callable[[], bool], *, deadline: float, interval: float, clock: Clock
 ) -> float:
-    """Poll `probe` until true; the seconds it took, or `WaitTimeoutError` at the deadline (absolute time)."""
+    """Poll `probe` until true; the seconds it took, or `WaitTimeoutError` at the deadline (absolute time).
+
+    The last probe runs with time left for its call (`MIN_CALL_SECONDS`): none starts at the deadline.
+    """
     start = clock.now()
     while True:
         if probe():
             return clock.now() - start
-        if clock.now() >= deadline:
+        pause = min(interval, deadline - clock.now() - MIN_CALL_SECONDS)
+        if pause <= 0:
             raise WaitTimeoutError(f"{what} did not happen within {max(deadline - start, 0):.0f} s")
-        clock.sleep(max(min(interval, deadline - clock.now()), 0))
+        clock.sleep(pause)
 
 
 @dataclass
@@ -295,6 +321,18 @@ class SwitchReport:
     checks: list[Check] = field(default_factory=list)
     side_effects: list[Check] = field(default_factory=list)
     """Best-effort extras (muting the primary's volume alarms); never decide the outcome."""
+    deadline: dict[str, Any] = field(default_factory=dict)
+    """`seconds`, `elapsed`, `reached`: whether the command's deadline cut a step short."""
+
+    @property
+    def unknown(self) -> list[dict[str, Any]]:
+        """Publishes whose reply was lost: they may have landed."""
+        return [p for p in self.published if p.get("outcome") == "unknown"]
+
+    @property
+    def landed(self) -> list[dict[str, Any]]:
+        """Publishes CloudWatch acknowledged."""
+        return [p for p in self.published if p.get("outcome", "published") == "published"]
 
     @property
     def verified(self) -> bool:
@@ -306,8 +344,9 @@ class SwitchReport:
         return {
             "direction": self.direction, "outcome": self.outcome, "verified": self.verified,
             "cancelledPendingFailover": self.cancelled, "alarm": self.alarm, "warnings": self.warnings,
-            "published": self.published,
+            "published": self.published, "outcomeUnknown": self.unknown,
             "checks": [c.__dict__ for c in self.checks], "sideEffects": [c.__dict__ for c in self.side_effects],
+            "deadline": self.deadline,
         }  # fmt: skip
 
 
@@ -318,6 +357,13 @@ def volume_alarm_names(ctx: PairContext) -> list[str]:
 
 def _period_start(t: float, period: int) -> float:
     return math.floor(t / period) * period
+
+
+def _cancel_wait(now: float, pending_since: float, period: int) -> float:
+    """Seconds until the period after the one holding the pending breaching value (0 when already there)."""
+    if _period_start(now, period) > _period_start(pending_since, period):
+        return 0.0
+    return _period_start(pending_since, period) + period - now + 1
 
 
 def switch(
@@ -332,19 +378,44 @@ def switch(
     expected_dns: Callable[[list[str]], bool] | None = None,
     clock: Clock | None = None,
     progress: Callable[[str], None] = lambda _msg: None,
+    deadline: Deadline | None = None,
+    report: SwitchReport | None = None,
 ) -> SwitchReport:
     """Fail over (`to_standby`) or back; idempotent; see the module docstring for what is published and why.
 
     Raises `OpsError` only when nothing was published (the standby region's CloudWatch did not answer, the
-    alarm is missing, the timeout cannot cover the alarm's window). After a publish it always returns a report.
+    alarm is missing, the timeout cannot cover the alarm's window). After a publish, or a publish whose outcome
+    is unknown, it always returns a report. `deadline`: the command's (default: the active one, else `timeout`
+    from now); `report`: filled in as the command goes, so a caller holds what was done if it is interrupted.
     """
     clock = clock or Clock()
+    limit = deadline or current() or Deadline(timeout, now=clock.now)
+    with limit.active():
+        return _switch(clients, ctx, to_standby, limit, interval, dry_run, health_check_id, expected_dns, clock,
+                       progress, report or SwitchReport("failover" if to_standby else "failback"))  # fmt: skip
+
+
+def _switch(
+    clients: Any, ctx: PairContext, to_standby: bool, limit: Deadline, interval: float, dry_run: bool,
+    health_check_id: str | None, expected_dns: Callable[[list[str]], bool] | None, clock: Clock,
+    progress: Callable[[str], None], report: SwitchReport,
+) -> SwitchReport:  # fmt: skip
+    timeout = limit.remaining()
     deadline = clock.now() + timeout
     cw = clients.get("cloudwatch", ctx.standby_region)
-    direction = "failover" if to_standby else "failback"
-    report = SwitchReport(direction)
-    alarm = read_alarm(cw, ctx)
-    report.alarm, report.warnings = alarm.as_dict(), disagreements(alarm, ctx)
+    report.deadline = {"seconds": limit.seconds, "elapsed": round(limit.elapsed(), 1), "reached": False}
+    try:
+        alarm = read_alarm(cw, ctx)
+        report.alarm, report.warnings = alarm.as_dict(), disagreements(alarm, ctx)
+    except OpsError as err:
+        if not dry_run:
+            raise
+        # A dry run says what it would do even when it cannot reach the standby (offline, no credentials): from
+        # the declaration, and says so; a real run always follows the deployed alarm.
+        alarm = declared_alarm(ctx)
+        report.alarm = {**alarm.as_dict(), "source": "pair.yaml (the deployed alarm could not be read)"}
+        report.warnings = [f"the deployed alarm could not be read ({err}); showing what pair.yaml declares: a real "
+                           "run follows the deployed alarm"]  # fmt: skip
     for w in report.warnings:
         progress(f"warning: {w}")
     wanted = "ALARM" if to_standby else "OK"
@@ -352,7 +423,7 @@ def switch(
     # ALARM needs M breaching periods of N; OK needs fewer than M, i.e. N - M + 1 clearing ones (1 when M = N).
     needed = alarm.datapoints_to_alarm if to_standby else alarm.evaluation_periods - alarm.datapoints_to_alarm + 1
     pending_since: float | None = None
-    if not to_standby:
+    if not to_standby and alarm.state != "unknown":
         try:
             last = last_value(cw, alarm, datetime.fromtimestamp(clock.now(), UTC))
         except AWS_ERRORS as err:
@@ -368,6 +439,12 @@ def switch(
         raise OpsError(f"STOP alarm {alarm.name} in {alarm.region}: needs {needed} datapoints one period "
                        f"({alarm.period} s) apart, {(needed - 1) * alarm.period} s, longer than --timeout "
                        f"{timeout:.0f}; raise --timeout")  # fmt: skip
+    elif pending_since is not None and not dry_run:
+        wait = _cancel_wait(clock.now(), pending_since, alarm.period)
+        if wait + (needed - 1) * alarm.period > timeout:
+            raise OpsError(f"STOP alarm {alarm.name} in {alarm.region}: cancelling the pending failover needs the "
+                           f"period after the pending 1, {wait:.0f} s from now, past --timeout {timeout:.0f}; "
+                           f"nothing was published; raise --timeout to at least {wait + 5:.0f}")  # fmt: skip
     if dry_run:
         if publish_needed:
             spacing = f", one every {alarm.period} s" if needed > 1 else ""
@@ -378,37 +455,59 @@ def switch(
         report.outcome = "dry run"
         return report
     if publish_needed:
-        _publish_window(cw, alarm, value, needed, to_standby, pending_since, report, clock, progress)
+        _publish_window(cw, alarm, value, needed, to_standby, pending_since, report, clock, progress, deadline)
     _verify(clients, ctx, alarm, to_standby, wanted, deadline, interval, health_check_id, expected_dns, report,
             clock, progress)  # fmt: skip
     _volume_alarms(clients, ctx, mute=to_standby, report=report)
-    if report.verified:
-        report.outcome = "done" if report.published else "nothing to do"
-    else:
-        bad = next(c for c in report.checks if c.status != "ok")
-        head = "published" if report.published else "nothing published"
-        report.outcome = f"{head}, routing not verified: {bad.step} {bad.status}" + (
-            f" ({bad.detail})" if bad.detail else ""
-        )
+    report.deadline.update(elapsed=round(limit.elapsed(), 1), reached=limit.expired or any(
+        c.status in ("timed out", "not attempted") for c in report.checks + report.side_effects))  # fmt: skip
+    report.outcome = switch_outcome(report)
     return report
+
+
+def switch_outcome(report: SwitchReport) -> str:
+    """One line: done, nothing to do, or what was published (or may have been) and what was not verified."""
+    if report.verified:
+        return "done" if report.published else "nothing to do"
+    bad = next(c for c in report.checks if c.status != "ok")
+    why = f"{bad.step} {bad.status}" + (f" ({bad.detail})" if bad.detail else "")
+    if report.landed:
+        return f"published, routing not verified: {why}"
+    if report.unknown:
+        return (f"outcome unknown: {len(report.unknown)} datapoint(s) may have been published (reply lost); rerun "
+                f"or check the alarm; routing not verified: {why}")  # fmt: skip
+    return f"nothing published, routing not verified: {why}"
 
 
 def _publish_window(
     cw: Any, alarm: DeployedAlarm, value: float, needed: int, to_standby: bool, pending_since: float | None,
-    report: SwitchReport, clock: Clock, progress: Callable[[str], None],
+    report: SwitchReport, clock: Clock, progress: Callable[[str], None], deadline: float,
 ) -> None:  # fmt: skip
-    """Publish `needed` datapoints, each in its own period; a cancel goes into the period after the last 1."""
-    if pending_since is not None and _period_start(clock.now(), alarm.period) <= _period_start(
-        pending_since, alarm.period
-    ):
-        wait = _period_start(pending_since, alarm.period) + alarm.period - clock.now() + 1
+    """Publish `needed` datapoints, each in its own period; a cancel goes into the period after the last 1.
+
+    Every publish is recorded with its outcome (`published` or `unknown`); a definite failure before anything
+    can have landed raises (nothing was published), after that it is recorded and the window stops.
+    """
+
+    def wait_for(seconds: float, what: str) -> bool:
+        if clock.now() + seconds > deadline:
+            report.checks.append(Check("publish", "timed out", f"{what}: the next period starts after the "
+                                       "command's deadline; raise --timeout"))  # fmt: skip
+            return False
+        clock.sleep(seconds)
+        return True
+
+    wait = _cancel_wait(clock.now(), pending_since, alarm.period) if pending_since is not None else 0.0
+    if wait > 0:
         progress(f"cancelling: waiting {wait:.0f} s for the period after the pending 1 (its Maximum stays 1)")
-        clock.sleep(wait)
+        if not wait_for(wait, "cancel not published"):
+            return
     for i in range(needed):
         if i > 0:
             wait = _period_start(clock.now(), alarm.period) + alarm.period - clock.now() + 1
             progress(f"datapoint {i + 1} of {needed}: waiting {wait:.0f} s for the next period")
-            clock.sleep(wait)
+            if not wait_for(wait, f"datapoint {i + 1} of {needed} not published"):
+                return
             try:
                 state = read_alarm(cw, _CtxView(alarm)).state
                 if pending_since is None and state == ("ALARM" if to_standby else "OK"):
@@ -417,19 +516,22 @@ def _publish_window(
             except OpsError:
                 pass  # cannot read it now: keep publishing, the window decides
         when = datetime.fromtimestamp(clock.now(), UTC)
+        stamp = when.isoformat(timespec="seconds")
         try:
             publish(cw, alarm, value, when)
         except AWS_ERRORS as err:
-            if not report.published and not outcome_unknown(err):
+            if outcome_unknown(err):  # the request was sent: CloudWatch may have the datapoint, never say it has not
+                report.published.append({"value": value, "timestamp": stamp, "outcome": "unknown",
+                                         "detail": f"may have been published: {reason(err)}"})  # fmt: skip
+                progress(f"datapoint {i + 1} of {needed}: reply lost, it may have been published ({reason(err)})")
+                continue
+            if not report.published:
                 raise aws_error(err, f"metric {alarm.namespace}/{alarm.metric}", alarm.region,
                                 "nothing was published; retry the command") from None  # fmt: skip
-            if not report.published:  # the reply was lost: CloudWatch may have the datapoint, never say it has not
-                raise aws_error(err, f"metric {alarm.namespace}/{alarm.metric}", alarm.region,
-                                "the datapoint may have been published (reply lost); rerun the command: "
-                                "publishing the same value again is harmless") from None  # fmt: skip
-            report.checks.append(Check("publish", "unavailable", f"datapoint {i + 1} of {needed}: {reason(err)}"))
+            status = "not attempted" if isinstance(err, DeadlineExceededError) else "unavailable"
+            report.checks.append(Check("publish", status, f"datapoint {i + 1} of {needed}: {reason(err)}"))
             return
-        report.published.append({"value": value, "timestamp": when.isoformat(timespec="seconds")})
+        report.published.append({"value": value, "timestamp": stamp, "outcome": "published"})
         progress(f"published {alarm.metric}={value:g} in {alarm.region} ({i + 1} of {needed})")
 
 
@@ -463,7 +565,10 @@ def _verify(
         except WaitTimeoutError as err:
             report.checks.append(Check(name, "timed out", str(err)))
             return False
-        except AWS_ERRORS as err:
+        except DeadlineExceededError as err:
+            report.checks.append(Check(name, "timed out", reason(err)))
+            return False
+        except (OpsError, *AWS_ERRORS) as err:
             report.checks.append(Check(name, "unavailable", reason(err)))
             return False
         report.checks.append(Check(name, "ok", detail, round(seconds, 1)))
@@ -477,7 +582,8 @@ def _verify(
     try:
         hc = health_check_id or find_health_check(route53, ctx)
     except AWS_ERRORS as err:
-        report.checks.append(Check("health check", "unavailable", f"ListHealthChecks: {reason(err)}"))
+        status = "timed out" if isinstance(err, DeadlineExceededError) else "unavailable"
+        report.checks.append(Check("health check", status, f"ListHealthChecks: {reason(err)}"))
         return
     if hc is None:
         report.checks.append(Check("health check", "unavailable", "no CLOUDWATCH_METRIC health check on the alarm"))
@@ -509,7 +615,8 @@ def _volume_alarms(clients: Any, ctx: PairContext, *, mute: bool, report: Switch
             cw.enable_alarm_actions(AlarmNames=names)
     except AWS_ERRORS as err:
         what = "mute" if mute else "unmute"
-        report.side_effects.append(Check(f"{what} volume alarms", "unavailable",
+        status = "not attempted" if isinstance(err, DeadlineExceededError) and err.previous is None else "unavailable"
+        report.side_effects.append(Check(f"{what} volume alarms", status,
                                          f"{', '.join(names)} in {ctx.primary_region}: {reason(err)}"))  # fmt: skip
         return
     report.side_effects.append(Check("mute volume alarms" if mute else "unmute volume alarms", "ok", ", ".join(names)))

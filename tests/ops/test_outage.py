@@ -131,28 +131,29 @@ def test_standby_cloudwatch_down_fails_in_one_line_naming_alarm_region_next_step
     assert entry["details"]["published"] == []
 
 
-@pytest.mark.parametrize(("fault", "says"), [
-    ("refuse", "nothing was published; retry"),  # refused before anything was sent
-    # A read timeout: the client cannot know whether CloudWatch processed it, so it never claims it did not.
-    ("slow", r"may have been published \(reply lost\); rerun"),
-])  # fmt: skip
-def test_failover_with_a_flaky_standby_publish_says_what_is_known(fake_clock, ctx, faulty_clients, faults,
-                                                                  independent, fault, says):  # fmt: skip
+def test_failover_with_a_refused_standby_publish_says_nothing_was_published(fake_clock, ctx, faulty_clients, faults,
+                                                                           independent):  # fmt: skip
+    deploy_alarm(ctx, independent)
+    faults.add("refuse", "cloudwatch", ctx.standby_region, "PutMetricData")  # refused before anything was sent
+    with pytest.raises(stop.OpsError, match="nothing was published; retry"):
+        stop.switch(faulty_clients, ctx, to_standby=True, timeout=60, clock=fake_clock())
+
+
+@pytest.mark.parametrize("fault", ["slow", "lose_reply"])
+def test_publish_with_a_lost_reply_is_reported_as_maybe_published(fake_clock, ctx, faulty_clients, faults,
+                                                                  independent, fault):  # fmt: skip
+    # A read timeout, or a reply lost after moto processed the request: the client cannot know whether
+    # CloudWatch has the datapoint, so the command never says it has not (tests/ops/test_faults.py: the CLI).
     deploy_alarm(ctx, independent)
     faults.add(fault, "cloudwatch", ctx.standby_region, "PutMetricData")
-    with pytest.raises(stop.OpsError, match=says):
-        stop.switch(faulty_clients, ctx, to_standby=True, timeout=60, clock=fake_clock())
-
-
-def test_lost_reply_to_the_publish_is_retried_and_reported(fake_clock, ctx, faulty_clients, faults, independent):
-    # PutMetricData was processed, its reply lost: publishing the same value again is harmless (Maximum).
-    deploy_alarm(ctx, independent)
-    faults.add("lose_reply", "cloudwatch", ctx.standby_region, "PutMetricData")
-    # It landed: the command must not say "nothing was published", only that it may have been.
-    with pytest.raises(stop.OpsError, match=r"may have been published \(reply lost\); rerun"):
-        stop.switch(faulty_clients, ctx, to_standby=True, timeout=60, clock=fake_clock())
+    report = stop.switch(faulty_clients, ctx, to_standby=True, timeout=5, clock=fake_clock())
+    assert [p["outcome"] for p in report.published] == ["unknown"]
+    assert report.unknown == report.published
+    assert report.outcome.startswith("outcome unknown: 1 datapoint(s) may have been published (reply lost); rerun "
+                                     "or check the alarm")  # fmt: skip
     faults.clear()
-    assert [v for _t, v in published(independent, ctx)] == [1.0], "the lost-reply publish did land"
+    landed = [v for _t, v in published(independent, ctx)]
+    assert landed == ([1.0] if fault == "lose_reply" else []), "the lost-reply publish did land"
 
 
 @pytest.mark.parametrize(("kind", "expect"), [
@@ -288,7 +289,7 @@ def test_failover_dry_run_of_a_window_never_waits(fake_clock, ctx, faulty_client
 def test_failover_refused_while_app_is_active_unless_forced(ctx, cli_clients, independent, pair_copy):
     deploy_alarm(ctx, independent, state="ALARM")
     state_tables(ctx, independent, value="active")
-    common = ["failover", "--config-dir", str(pair_copy.path), "--timeout", "0"]
+    common = ["failover", "--config-dir", str(pair_copy.path), "--timeout", "2"]
     refused = runner.invoke(app, common)
     assert refused.exit_code == 1
     assert "app state is active (read in us-west-2); fence first: regionpair state set fenced --region us-west-2" \
