@@ -51,6 +51,8 @@ class AppStateStore(pulumi.ComponentResource):
             pulumi.ResourceOptions(parent=self),
         )
         self.table_name = table.table_name
+        self.table = table.table
+        """The table resource where this stack owns it (the primary), else None."""
         if table.table is not None:
             aws.dynamodb.TableItem(
                 f"{name}-item",

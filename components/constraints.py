@@ -715,6 +715,175 @@ MESSAGING_RULES: tuple[Rule, ...] = (
 # fmt: on
 RULES = RULES + MESSAGING_RULES
 
+
+# ---------------------------------------------------------------------------------- identity (Cognito user pools)
+USER_POOL = "aws:cognito/userPool:UserPool"
+USER_POOL_CLIENT = "aws:cognito/userPoolClient:UserPoolClient"
+USER_POOL_DOMAIN = "aws:cognito/userPoolDomain:UserPoolDomain"
+COGNITO_EMAIL = "https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html"
+COGNITO_PASSWORDLESS = ("https://docs.aws.amazon.com/cognito/latest/developerguide/"
+                        "amazon-cognito-user-pools-authentication-flow-methods.html (passwordless sign-in; feature "
+                        "plans: https://docs.aws.amazon.com/cognito/latest/developerguide/"
+                        "cognito-sign-in-feature-plans.html)")  # fmt: skip
+COGNITO_PREFIX_DOMAIN = ("https://docs.aws.amazon.com/cognito/latest/developerguide/"
+                         "cognito-user-pools-assign-domain-prefix.html")  # fmt: skip
+COGNITO_CUSTOM_DOMAIN = SDK.format(path="cognito/user_pool_domain.py certificate_arn (\"an ISSUED ACM certificate in "
+                                   "us-east-1 for a custom domain\")")  # fmt: skip
+USER_POOL_NAME_MAX = 128
+DOMAIN_PREFIX_RE = re.compile(r"^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$")
+"""botocore cognito-idp DomainType (1-63 characters)."""
+DOMAIN_PREFIX_RESERVED = ("aws", "amazon", "cognito")
+"""Words a prefix domain may not contain (COGNITO_PREFIX_DOMAIN)."""
+FIRST_AUTH_FACTORS = ("PASSWORD", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
+"""botocore AuthFactorType less SOFTWARE_TOKEN ("not currently supported as a first auth factor": SignInPolicyType)."""
+EXPLICIT_AUTH_FLOWS = ("ADMIN_NO_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH",
+                       "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_USER_PASSWORD_AUTH",
+                       "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH",
+                       "ALLOW_TOKEN_EXCHANGE_DELEGATION", "ALLOW_TOKEN_EXCHANGE_IMPERSONATION")  # fmt: skip
+"""botocore cognito-idp ExplicitAuthFlowsType."""
+
+
+def domain_prefix_problem(prefix: str) -> str | None:
+    """Why Cognito refuses a prefix domain, or None (DomainType; DOMAIN_PREFIX_RESERVED)."""
+    if not DOMAIN_PREFIX_RE.match(prefix):
+        return (f"{prefix!r} is not a Cognito domain prefix: 1-63 lower case letters, digits and inner dashes "
+                "(botocore cognito-idp DomainType)")  # fmt: skip
+    for word in DOMAIN_PREFIX_RESERVED:
+        if word in prefix:
+            return f"{prefix!r} contains {word!r}, which Cognito refuses in a domain prefix; choose another prefix"
+    return None
+
+
+def redirect_url_problem(url: str) -> str | None:
+    """Why Cognito refuses a callback or logout URL, or None (botocore CreateUserPoolClient CallbackURLs).
+
+    "Be an absolute URI ... Not include a fragment component ... Amazon Cognito requires HTTPS over HTTP except for
+    callback URLs to http://localhost, http://127.0.0.1 and http://[::1] ... App callback URLs such as
+    myapp://example are also supported." RedirectUrlType: 1-1024 characters.
+    """
+    from urllib.parse import urlsplit
+
+    if not 1 <= len(url) <= 1024:
+        return "is longer than 1024 characters (botocore cognito-idp RedirectUrlType)"
+    parts = urlsplit(url)
+    if not parts.scheme or not (parts.netloc or parts.path):
+        return "is not an absolute URI; write https://app.example.com/callback"
+    if parts.fragment or "#" in url:
+        return "has a fragment (#...), which a redirect URI must not have (OAuth 2.0 redirection endpoint)"
+    if parts.scheme == "http" and (parts.hostname or "") not in ("localhost", "127.0.0.1", "::1"):
+        return "uses http://; Cognito requires https:// except for http://localhost, 127.0.0.1 and [::1]"
+    return None
+
+
+def _redirect(v: Any) -> str | None:
+    return redirect_url_problem(str(v))
+
+
+def _region_of_arn(arn: Any) -> str | None:
+    parts = str(arn).split(":")
+    return parts[3] if len(parts) > 5 and parts[0] == "arn" else None
+
+
+def _user_pool(inputs: dict[str, Any]) -> str | None:
+    region = inputs.get("region")
+    email = inputs.get("emailConfiguration") or {}
+    account, source = email.get("emailSendingAccount"), email.get("sourceArn")
+    if account == "DEVELOPER" and source is None:
+        return "emailConfiguration DEVELOPER needs sourceArn (a verified SES identity)"
+    if source is not None and not _unknown(source) and not _unknown(region) and region is not None:
+        if _region_of_arn(source) != region:
+            return (f"emailConfiguration.sourceArn is an SES identity in {_region_of_arn(source)}, not the pool's "
+                    f"region {region}; send from the identity in the pool's region")  # fmt: skip
+    factors = (inputs.get("signInPolicy") or {}).get("allowedFirstAuthFactors") or []
+    if any(f in ("EMAIL_OTP", "SMS_OTP") for f in factors if not _unknown(f)):
+        tier = inputs.get("userPoolTier")
+        if tier is not None and not _unknown(tier) and tier == "LITE":
+            return "passwordless first factors (EMAIL_OTP, SMS_OTP) need userPoolTier ESSENTIALS or PLUS"
+        if "EMAIL_OTP" in factors and account != "DEVELOPER" and not _unknown(account):
+            return "EMAIL_OTP needs emailConfiguration.emailSendingAccount DEVELOPER (Cognito sends codes via SES)"
+    mfa = inputs.get("mfaConfiguration")
+    if mfa in ("ON", "OPTIONAL") and not any(
+        inputs.get(k) for k in ("softwareTokenMfaConfiguration", "smsConfiguration", "emailMfaConfiguration")
+    ):
+        return f"mfaConfiguration {mfa} needs a software token, SMS or email MFA configuration"
+    if inputs.get("usernameAttributes") and inputs.get("aliasAttributes"):
+        return "usernameAttributes conflicts with aliasAttributes"
+    return None
+
+
+def _user_pool_client(inputs: dict[str, Any]) -> str | None:
+    oauth = inputs.get("allowedOauthFlowsUserPoolClient")
+    for key in ("callbackUrls", "logoutUrls", "allowedOauthFlows", "allowedOauthScopes"):
+        if inputs.get(key) and oauth is not True and not _unknown(oauth):
+            return f"{key} needs allowedOauthFlowsUserPoolClient true"
+    default = inputs.get("defaultRedirectUri")
+    if default is not None and not _unknown(default) and default not in (inputs.get("callbackUrls") or []):
+        return "defaultRedirectUri must be one of callbackUrls"
+    return None
+
+
+def _user_pool_domain(inputs: dict[str, Any]) -> str | None:
+    domain, cert = inputs.get("domain"), inputs.get("certificateArn")
+    if domain is None or _unknown(domain):
+        return None
+    if cert is None:
+        return domain_prefix_problem(str(domain))
+    if _unknown(cert):
+        return None
+    if _region_of_arn(cert) != "us-east-1":
+        return f"a custom domain's certificate must be in us-east-1, not {_region_of_arn(cert)}"
+    return dns_name_problem(str(domain)) or (None if "." in str(domain) else "a custom domain is a full DNS name")
+
+
+_C = "cognito-idp"
+# fmt: off
+IDENTITY_RULES: tuple[Rule, ...] = (
+    Rule(USER_POOL, "name", "length 1-128, [\\w\\s+=,.@-]", _B(svc=_C, shape="UserPoolNameType"),
+         pattern(r"[\w\s+=,.@-]{1,128}")),
+    Rule(USER_POOL, "userPoolTier", "enum", _B(svc=_C, shape="UserPoolTierType"), one_of("LITE", "ESSENTIALS", "PLUS")),
+    Rule(USER_POOL, "mfaConfiguration", "enum", _B(svc=_C, shape="UserPoolMfaType"), one_of("OFF", "ON", "OPTIONAL")),
+    Rule(USER_POOL, "deletionProtection", "enum", _B(svc=_C, shape="DeletionProtectionType"),
+         one_of("ACTIVE", "INACTIVE")),
+    Rule(USER_POOL, "passwordPolicy.minimumLength", "6-99", _B(svc=_C, shape="PasswordPolicyMinLengthType"),
+         int_range(6, 99)),
+    Rule(USER_POOL, "passwordPolicy.temporaryPasswordValidityDays", "0-365",
+         _B(svc=_C, shape="TemporaryPasswordValidityDaysType"), int_range(0, 365)),
+    Rule(USER_POOL, "schemas[].attributeDataType", "enum", _B(svc=_C, shape="AttributeDataType"),
+         one_of("String", "Number", "DateTime", "Boolean")),
+    Rule(USER_POOL, "schemas[].name", "length 1-20", _B(svc=_C, shape="CustomAttributeNameType"), length(1, 20)),
+    Rule(USER_POOL, "schemas", "at most 50 attributes", _B(svc=_C, shape="SchemaAttributesListType"),
+         lambda v: None if len(v) <= 50 else f"lists {len(v)} attributes"),
+    Rule(USER_POOL, "emailConfiguration.emailSendingAccount", "enum", _B(svc=_C, shape="EmailSendingAccountType"),
+         one_of("COGNITO_DEFAULT", "DEVELOPER")),
+    Rule(USER_POOL, "signInPolicy.allowedFirstAuthFactors[]", "enum, not SOFTWARE_TOKEN",
+         _B(svc=_C, shape="SignInPolicyType.AllowedFirstAuthFactors"), one_of(*FIRST_AUTH_FACTORS)),
+    Rule(USER_POOL, "", "SES sender in the pool's region; passwordless needs ESSENTIALS and SES; MFA needs a factor",
+         _B(svc=_C, shape="EmailConfigurationType.SourceArn") + "; " + COGNITO_EMAIL + "; " + COGNITO_PASSWORDLESS
+         + "; " + SDK.format(path="cognito/user_pool.py mfa_configuration"), _user_pool),
+    Rule(USER_POOL_CLIENT, "name", "length 1-128, [\\w\\s+=,.@-]", _B(svc=_C, shape="ClientNameType"),
+         pattern(r"[\w\s+=,.@-]{1,128}")),
+    Rule(USER_POOL_CLIENT, "callbackUrls[]", "absolute, no fragment, https except localhost",
+         _B(svc=_C, shape="CreateUserPoolClientRequest.CallbackURLs"), _redirect),
+    Rule(USER_POOL_CLIENT, "logoutUrls[]", "absolute, no fragment, https except localhost",
+         _B(svc=_C, shape="RedirectUrlType") + " (as CallbackURLs)", _redirect),
+    Rule(USER_POOL_CLIENT, "callbackUrls", "at most 100", _B(svc=_C, shape="CallbackURLsListType"),
+         lambda v: None if len(v) <= 100 else f"lists {len(v)} URLs"),
+    Rule(USER_POOL_CLIENT, "allowedOauthFlows[]", "enum", _B(svc=_C, shape="OAuthFlowType"),
+         one_of("code", "implicit", "client_credentials")),
+    Rule(USER_POOL_CLIENT, "explicitAuthFlows[]", "enum", _B(svc=_C, shape="ExplicitAuthFlowsType"),
+         one_of(*EXPLICIT_AUTH_FLOWS)),
+    Rule(USER_POOL_CLIENT, "authSessionValidity", "3-15 minutes", _B(svc=_C, shape="AuthSessionValidityType"),
+         int_range(3, 15)),
+    Rule(USER_POOL_CLIENT, "", "OAuth settings need allowedOauthFlowsUserPoolClient; default redirect listed",
+         SDK.format(path="cognito/user_pool_client.py allowed_oauth_flows_user_pool_client, default_redirect_uri"),
+         _user_pool_client),
+    Rule(USER_POOL_DOMAIN, "", "prefix: DomainType, no aws/amazon/cognito; custom: DNS name, cert in us-east-1",
+         _B(svc=_C, shape="DomainType") + "; " + COGNITO_PREFIX_DOMAIN + "; " + COGNITO_CUSTOM_DOMAIN,
+         _user_pool_domain),
+)
+# fmt: on
+RULES = RULES + IDENTITY_RULES
+
 SENDING_POOL_EXISTS = Rule(
     CONFIG_SET, "deliveryOptions.sendingPoolName", "a dedicated IP pool of this region",
     _B(svc="sesv2", shape="DeliveryOptions.SendingPoolName") + "; " + SES_DEDICATED_IPS, lambda v: None

@@ -29,6 +29,7 @@ class Stateful(StrEnum):
     OPT_OUT_LIST = "optOutList"  # key: the list's name
     SENDER_ID = "senderId"  # key: "<country>/<sender id>"
     APP_STATE_ITEM = "appStateItem"  # key: the app id
+    USER_POOL = "userPool"  # key: the declared pool name (identity.pool)
 
 
 def stateful(

@@ -15,6 +15,7 @@ from regionpair.components.cdn import ReadPath, ReadPathArgs
 from regionpair.components.declaration import Pair, Role, RoutingMode
 from regionpair.components.email import EmailIdentities, EmailIdentitiesArgs
 from regionpair.components.event_replication import EventReplication, EventReplicationArgs
+from regionpair.components.identity import IdentityDirectory, IdentityDirectoryArgs, UserPoolHalf, UserPoolHalfArgs
 from regionpair.components.peer import Peer
 from regionpair.components.region_switch import (
     RegionSwitchFence,
@@ -67,6 +68,7 @@ class RegionPairHalf(pulumi.ComponentResource):
         s = pair.shared
         child = pulumi.ResourceOptions(parent=self)
         parts: dict[str, Any] = {}
+        email = None
         if s.email:
             email = EmailIdentities(f"{name}-email", EmailIdentitiesArgs(pair=pair, peer=peer), child)
             parts["email"] = email.manifest
@@ -105,6 +107,14 @@ class RegionPairHalf(pulumi.ComponentResource):
         if s.app_state:
             app_state = AppStateStore(f"{name}-state", AppStateStoreArgs(pair=pair), child)
             parts["appState"] = app_state.manifest
+        if s.identity is not None and email is not None:  # validated: identity needs email
+            pools = UserPoolHalf(f"{name}-identity", UserPoolHalfArgs(
+                pair=pair, depends_on=[email],
+                identity_arns={d["domain"]: d["identityArn"] for d in email.manifest["domains"]}), child)  # fmt: skip
+            parts["identity"] = pools.manifest
+            if peer is not None and app_state is not None and app_state.table is not None:
+                IdentityDirectory(f"{name}-identity-directory", IdentityDirectoryArgs(
+                    pair=pair, this=pools, peer=peer, table=app_state.table), child)  # fmt: skip
         api: RegionalApi | ExistingApi | None = None
         if s.api and not s.api.builds:  # api.endpoints: existing: each stack file names its region's endpoint
             api = ExistingApi(f"{name}-api", ExistingApiArgs(pair=pair), child)

@@ -77,4 +77,6 @@ def build_half(
         pulumi.export("parityManifest", half.manifest)
         pulumi.export("role", pair.this_role.value)
         pulumi.export("region", pair.this.region)
+        if "identity" in half.manifest:  # where applications sign in, in this region (docs/identity.md)
+            pulumi.export("identity", half.manifest["identity"])
     return half

@@ -21,6 +21,7 @@ from regionpair.components.declaration import (
 )
 from regionpair.components.declaration.base import _ACM_ARN_RE, _SMS_ARN_RE
 from regionpair.components.declaration.email import check_leased_ips, check_mail_from
+from regionpair.components.declaration.identity import check_identity
 from regionpair.components.region_switch_model import validate_region_switch
 from regionpair.components.regions import Service, offers
 
@@ -238,6 +239,7 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
                 "needs a configuration set publishing BOUNCE and COMPLAINT events (email.configurationSets)",
             )
     check_cdn(s, decl_name)
+    check_identity(s.identity, s.email, decl_name)
     check_delivery_delay(s, decl_name)
     check_deed_regions(pair, stack_key)
     check_api(pair, stack_key, decl_name)

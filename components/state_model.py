@@ -22,6 +22,30 @@ def initial_item(app_id: str, state: str) -> dict[str, Any]:
     }
 
 
+IDENTITY_ITEM_SUFFIX = "#identity"
+"""The identity directory is the item `<appId>#identity` of the app-state table (docs/identity.md)."""
+
+
+def identity_item(app_id: str, pools: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Where each region's user pool is, in DynamoDB JSON: what an application reads to switch pools.
+
+    `pools`: region -> {"poolId", "clients": {name: clientId}, "domain"}. Written by the primary on every
+    `pulumi up` (configuration, not state: unlike the state item it follows the deployed pools).
+    """
+    return {
+        KEY_ATTRIBUTE: {"S": app_id + IDENTITY_ITEM_SUFFIX},
+        "pools": {"M": {
+            region: {"M": {
+                "poolId": {"S": p["poolId"]},
+                "domain": {"S": p["domain"]},
+                "clients": {"M": {name: {"S": cid} for name, cid in sorted(p["clients"].items())}},
+            }}
+            for region, p in sorted(pools.items())
+        }},
+        "updatedBy": {"S": "pulumi"},
+    }  # fmt: skip
+
+
 def arn_parts(certificate_arn: str) -> tuple[str, str]:
     """Partition and account id of the stack's account, read from its ACM certificate ARN.
 

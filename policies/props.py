@@ -42,7 +42,10 @@ SMS_SENDER_ID = "aws:pinpoint/smsvoicev2SenderId:Smsvoicev2SenderId"
 
 # Actions with no resource type in the IAM Service Authorization Reference: a policy can only grant them on
 # "*". `iam-policy-no-wildcards` accepts "*" for these alone, and only under an aws:RequestedRegion condition.
-NO_RESOURCE_TYPE_ACTIONS = frozenset({"ses:PutSuppressedDestination", "ses:DeleteSuppressedDestination"})
+# cognito-idp:ListUserPools (the shadow trigger finds the peer's pool by name) is one of them too.
+NO_RESOURCE_TYPE_ACTIONS = frozenset(
+    {"ses:PutSuppressedDestination", "ses:DeleteSuppressedDestination", "cognito-idp:ListUserPools"}
+)
 
 
 class _Unknown:

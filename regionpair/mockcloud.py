@@ -372,6 +372,20 @@ class CloudMocks(pmocks.Mocks):
         elif typ == constraints.FIREHOSE:
             stream = inputs.get("name", name)
             out.update(arn=f"arn:aws:firehose:{region}:{ACCOUNT_ID}:deliverystream/{stream}", __id=stream)
+        elif typ == constraints.USER_POOL:
+            # CreateUserPool answers an id `<region>_<9 alphanumerics>` and the pool's ARN (botocore UserPoolIdType).
+            pool_id = f"{region}_{_hex(name, region, n=9)}"
+            out.update(
+                arn=f"arn:aws:cognito-idp:{region}:{ACCOUNT_ID}:userpool/{pool_id}",
+                endpoint=f"cognito-idp.{region}.amazonaws.com/{pool_id}", __id=pool_id,
+            )  # fmt: skip
+        elif typ == constraints.USER_POOL_CLIENT:
+            out.update(__id=_hex(name, region, n=26))  # ClientIdType: 1-128 [\w+]; AWS issues 26 characters
+            if inputs.get("generateSecret"):
+                out["clientSecret"] = _hex(name, "secret", n=51)
+        elif typ == constraints.USER_POOL_DOMAIN:
+            out.update(cloudfrontDistribution=f"d{_hex(name, n=13)}.cloudfront.net",
+                       cloudfrontDistributionZoneId=CLOUDFRONT_ZONE_ID, __id=inputs.get("domain"))  # fmt: skip
         elif typ == constraints.MRE:
             route = ((inputs.get("details") or {}).get("routesDetails") or {}).get("region")
             out.update(

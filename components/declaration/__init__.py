@@ -55,6 +55,12 @@ from regionpair.components.declaration.halves import (
     Half,
     Pair,
 )
+from regionpair.components.declaration.identity import (
+    AppClient,
+    FailoverSignIn,
+    FeaturePlan,
+    Identity,
+)
 from regionpair.components.declaration.routing import (
     LatencySettings,
     Routing,
@@ -87,6 +93,7 @@ __all__ = [
     "DEFAULT_DECLARATION_FILE",
     "Adopt",
     "Api",
+    "AppClient",
     "AppState",
     "AppStateSettings",
     "Architecture",
@@ -107,9 +114,12 @@ __all__ = [
     "EventDestinationKind",
     "ExistingEndpoint",
     "ExistingNumber",
+    "FailoverSignIn",
     "FailoverVolume",
+    "FeaturePlan",
     "Half",
     "HalfLambda",
+    "Identity",
     "KeyAttribute",
     "LambdaSettings",
     "LatencySettings",

@@ -18,6 +18,7 @@ from regionpair.components.declaration.base import (
     _Model,
 )
 from regionpair.components.declaration.email import Email
+from regionpair.components.declaration.identity import Identity
 from regionpair.components.declaration.routing import Routing
 from regionpair.components.declaration.sms import Sms
 from regionpair.components.declaration.storage import AppStateSettings, Bucket, Table
@@ -70,6 +71,8 @@ class SharedDeclaration(_Model):
     """Failover signals: CloudWatch alarms per region (docs/signals-and-cdn.md)."""
     cdn: Cdn | None = None
     """Read path through CloudFront origin failover over one bucket pair (docs/signals-and-cdn.md)."""
+    identity: Identity | None = None
+    """Sign-in: a Cognito user pool per region, kept alike and in step (docs/identity.md)."""
     tags: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("name")
