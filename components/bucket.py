@@ -211,10 +211,14 @@ def _peer_bucket_arn(buckets: Any, decl: Bucket, pair: Pair) -> str:
 def replication_rule(
     decl: Bucket, destination_arn: pulumi.Input[str], rule_id: str
 ) -> aws.s3.BucketReplicationConfigRuleArgs:
-    """A V2 rule: filtered, delete markers as declared, RTC + metrics when declared."""
+    """A V2 rule: filtered, delete markers as declared, replication metrics always, RTC when declared."""
     rtc = decl.replication_time_control
     s3 = aws.s3
-    replication_time = metrics = None
+    replication_time = None
+    # Replication metrics on every rule, with or without RTC: they are how `regionpair status` and the drill
+    # report measure the RPO (ReplicationLatency, OperationsPendingReplication; regionpair/ops/measure.py).
+    # The event threshold is optional without RTC (S3 API reference, Metrics: EventThreshold not required).
+    metrics = s3.BucketReplicationConfigRuleDestinationMetricsArgs(status="Enabled")
     if rtc:
         replication_time = s3.BucketReplicationConfigRuleDestinationReplicationTimeArgs(
             status="Enabled", time=s3.BucketReplicationConfigRuleDestinationReplicationTimeTimeArgs(minutes=RTC_MINUTES)

@@ -15,7 +15,7 @@ from typing import Any
 from regionpair.components.declaration import Role, RoutingMode
 from regionpair.components.region_switch_model import plan_name
 from regionpair.components.signals_plan import composite_alarm_name
-from regionpair.ops import readiness, region_switch, state, stop
+from regionpair.ops import measure, readiness, region_switch, state, stop
 from regionpair.ops.context import PairContext
 from regionpair.ops.drill import table_replicas
 from regionpair.ops.errors import AWS_ERRORS, OpsError, reason
@@ -96,6 +96,8 @@ def pair_status(clients: Any, ctx: PairContext) -> dict[str, Field]:
         # Account readiness and dedicated IP warm-up per region (regionpair/ops/readiness.py): each check is read
         # on its own and says "unknown: <reason>" when its region does not answer.
         out["messaging"] = _field(lambda: readiness.status_fields(clients, ctx.pair))
+    # Measured RPO (replication lag, list sync lag) against the declared objectives (regionpair/ops/measure.py).
+    out["objectives"] = _field(lambda: measure.status_field(clients, ctx))
     return out
 
 
