@@ -16,6 +16,7 @@ from regionpair.components.declaration import Pair, Role, RoutingMode
 from regionpair.components.email import EmailIdentities, EmailIdentitiesArgs
 from regionpair.components.event_replication import EventReplication, EventReplicationArgs
 from regionpair.components.identity import IdentityDirectory, IdentityDirectoryArgs, UserPoolHalf, UserPoolHalfArgs
+from regionpair.components.inventory import Inventory
 from regionpair.components.peer import Peer
 from regionpair.components.region_switch import (
     RegionSwitchFence,
@@ -62,8 +63,13 @@ class RegionPairHalf(pulumi.ComponentResource):
             "halves": _halves(pair),
             "peerManifest": peer.manifest if peer else None,
         }
+        # Every resource built under this half, with all its inputs, for deny-by-default parity (docs/parity.md).
+        inventory = Inventory()
         super().__init__(
-            "regionpair:index:RegionPairHalf", name, {**for_policies, "peerStack": pair.this.peer_stack}, opts
+            "regionpair:index:RegionPairHalf",
+            name,
+            {**for_policies, "peerStack": pair.this.peer_stack},
+            pulumi.ResourceOptions.merge(opts, inventory.options()),
         )
         s = pair.shared
         child = pulumi.ResourceOptions(parent=self)
@@ -148,6 +154,7 @@ class RegionPairHalf(pulumi.ComponentResource):
             "declaration": for_policies["declaration"],
             "halves": for_policies["halves"],
             **parts,
+            "resources": inventory.entries(),  # complete here: nothing is created later (nor inside apply())
         }
         # The engine gives stack policies a component's registered outputs, not its inputs: repeat what the
         # policy pack needs (declaration, regions, the peer's manifest) next to this half's manifest.

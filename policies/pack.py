@@ -32,7 +32,7 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from regionpair.components import budgets
-from regionpair.policies import compare, observe, rules_global_endpoint
+from regionpair.policies import compare, observe, rules_global_endpoint, rules_parity
 from regionpair.policies import props as P
 
 MANDATORY, ADVISORY = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
@@ -112,16 +112,115 @@ def _pair_findings(args: StackValidationArgs, policy: str) -> tuple[PolicyResour
     declaration = props.get("declaration") if isinstance(props.get("declaration"), Mapping) else None
     peer = props.get("peerManifest")
     claim = props.get("manifest") if isinstance(props.get("manifest"), Mapping) else {}
-    findings = compare.claim_gaps(claim, own, root.urn) if claim else []
+    entries = rules_parity.registered(args.resources)
+    built = rules_parity.inventory(claim)
+    gaps = _inventory_findings(pair, built, entries, root.urn)
+    changed = {f.urn for f in gaps}
+    findings = [f for f in compare.claim_gaps(claim, own, root.urn) if f.urn not in changed] if claim else []
+    findings += gaps
     if isinstance(peer, Mapping) and peer:
         requested = [n.model_dump(mode="json", by_alias=True) for n in pair.secondary.requested_numbers]
         ordering = compare.deploy_order(declaration or {}, peer, _config_set_names(pair), requested)
+        ordering += _declaration_findings(pair, declaration, peer, root.urn)
         covered = {f.subject for f in ordering}
         parity = compare.compare_manifests(own, peer, declaration, settings)
         findings += ordering + [f for f in parity if f.subject not in covered]
+        findings += _parity_findings(pair, entries, built, peer, declaration, findings)
     else:
         findings += compare.check_half(own, declaration, settings)
     return root, findings
+
+
+SUBSUMED: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {
+    P.LAMBDA: (("runtime", "memorySize", "timeout", "sourceCodeHash"), frozenset({compare.API_PARITY})),
+    P.CONFIGURATION_SET: (("",), frozenset({compare.SES_PARITY, compare.DEPLOY_ORDER})),
+    P.EMAIL_IDENTITY: (("",), frozenset({compare.SES_PARITY, compare.DEPLOY_ORDER})),
+    P.BUCKET: (("",), frozenset({compare.S3_PARITY, compare.DEPLOY_ORDER})),
+}
+"""A generic difference a specific policy already reports with a better message (the path's first step)."""
+
+
+def _parity_findings(
+    pair: Any, entries: list[rules_parity.Entry], built: list[rules_parity.Entry] | None, peer: Mapping[str, Any],
+    declaration: Mapping[str, Any] | None, specific: list[compare.Finding],
+) -> list[compare.Finding]:
+    """pair-parity-all-inputs: the primary's resources against the secondary's inventory, every input."""
+    theirs = rules_parity.inventory(peer)
+    if theirs is None or pair.this_role.value != "primary":
+        return []
+    mine_half = rules_parity.Half(pair.this.region, pair.peer.region, pair.this_role.value)
+    peer_half = rules_parity.Half(pair.peer.region, pair.this.region, pair.peer.role.value)
+    diffs = rules_parity.compare(entries, mine_half, theirs, peer_half, "primary", built, declaration)
+    diffs += rules_parity.replica_differences(entries)
+    reported = {f.policy for f in specific if not f.undecided}
+    out = []
+    me, other = f"primary ({pair.this.region})", f"secondary ({pair.peer.region})"
+    for d in diffs:
+        keys, policies = SUBSUMED.get(d.type, ((), frozenset()))
+        if policies & reported and (d.path.split(".")[0] in keys or (not d.path and "" in keys)):
+            continue
+        subject = f"{d.type} {d.name}"
+        if d.path.startswith("replicas."):
+            message = (f"{d.name}'s replica in {pair.peer.region} has {d.path.split('.')[-1]} "
+                       f"{rules_parity.show(d.mine)}, the table itself {rules_parity.show(d.theirs)}: the replica is "
+                       "the secondary's table and must keep what the primary's keeps; set it on the replica "
+                       "(components/table.py builds both from pair.yaml)")  # fmt: skip
+        elif not d.path:
+            where, missing = (me, other) if d.mine else (other, me)
+            urn = d.urn or d.peer_urn
+            message = (f"{d.name} ({urn}) exists in the {where} but has no counterpart in the {missing}: "
+                       "both halves must build the same resources; redeploy the lagging half from today's pair.yaml "
+                       "(secondary first: pulumi up -s secondary), or, if only one half owns it by design, add "
+                       "its row with the reason to policies/per_region.py OWNED")  # fmt: skip
+        else:
+            message = (f"{d.name}: input {d.path} is {rules_parity.show(d.mine)} in the {me} ({d.urn}) but "
+                       f"{rules_parity.show(d.theirs)} in the {other} ({d.peer_urn}); the standby must be built "
+                       "like the primary: restore the changed half (a hand edit or a transform), or redeploy the "
+                       "secondary from today's pair.yaml (pulumi up -s secondary); a difference that is legitimate "
+                       "per region needs its row, with the reason, in policies/per_region.py")  # fmt: skip
+        out.append(compare.Finding(rules_parity.PARITY, message, f"{subject} {d.path}", urn=d.urn))
+    return out
+
+
+def _inventory_findings(
+    pair: Any, built: list[rules_parity.Entry] | None, entries: list[rules_parity.Entry], root_urn: str
+) -> list[compare.Finding]:
+    """The claim, generically: each registered resource against what the program built (its inventory entry)."""
+    if built is None:
+        return []
+    out = []
+    for d in rules_parity.inventory_gaps(built, entries):
+        if d.type == P.METRIC_ALARM and d.name.endswith("-routing-stop-alarm"):
+            continue  # judged on every setting against what `regionpair failover` publishes: route53-stop-contract
+        out.append(compare.Finding(
+            compare.CLAIM,
+            f"the resource {d.name} ({d.urn}) was changed after the program built it (by hand or by a transform): "
+            f"its {d.path} is {rules_parity.show(d.mine)}, pair.yaml builds {rules_parity.show(d.theirs)}; "
+            f"restore {d.path} to {rules_parity.show(d.theirs)} or change pair.yaml",
+            f"{d.type} {d.name} {d.path}", urn=d.urn or root_urn,
+        ))  # fmt: skip
+    return out
+
+
+def _declaration_findings(
+    pair: Any, declaration: Mapping[str, Any] | None, peer: Mapping[str, Any], root_urn: str
+) -> list[compare.Finding]:
+    """The secondary deployed from another pair.yaml: every key that differs (deny by default), once."""
+    deployed = peer.get("declaration")
+    if pair.this_role.value != "primary" or not isinstance(deployed, Mapping) or declaration is None:
+        return []
+    diffs = rules_parity.declaration_differences(dict(declaration), dict(deployed))
+    if not diffs:
+        return []
+    shown = "; ".join(f"{path}: {rules_parity.show(b)} deployed, {rules_parity.show(a)} today"
+                      for path, a, b in diffs[:8])  # fmt: skip
+    more = f" (and {len(diffs) - 8} more)" if len(diffs) > 8 else ""
+    return [compare.Finding(
+        compare.DEPLOY_ORDER,
+        f"the deployed secondary ({pair.peer.region}) was built from another pair.yaml: {shown}{more}; "
+        f"{compare.DEPLOY_SECONDARY_FIRST}",
+        "secondary declaration", urn=root_urn,
+    )]  # fmt: skip
 
 
 def _parity_validator(policy: str) -> Callable[[StackValidationArgs, ReportViolation], None]:
@@ -160,6 +259,9 @@ _PARITY = [
     (compare.DEPLOY_ORDER, "The deployed secondary has everything today's declaration asks of it; otherwise deploy "
      "the secondary first. Mandatory by default; a pull request's check makes it advisory (docs/policies.md)."),
     (compare.SMS_PENDING, "Numbers whose registration is pending are reported, never counted as capacity."),
+    (rules_parity.PARITY, "Deny by default: each resource of the primary matches its counterpart in the secondary "
+     "(by type and logical name) on every input, except what policies/per_region.py lists with its reason; a "
+     "resource with no counterpart is a violation unless that table says one half owns it (docs/parity.md)."),
     (compare.ROUTING_PARITY, "STOP routing is wired across the pair: the alarm lives in the standby region, the "
      "primary's health check watches exactly that alarm, and the failover records alias the two regional APIs."),
 ]  # fmt: skip
