@@ -351,6 +351,8 @@ class RegionSwitchRecords(pulumi.ComponentResource):
                 routing = {"latency_routing_policies": [{"region": region}]}
                 manifest_routing = {"latencyRegion": region}
             health_check_id = checks.apply(lambda c, region=region: c.get(region))
+            if not pair.shared.routing.publish_records:  # step 1 of a routing migration (docs/day-2.md)
+                continue
             aws.route53.Record(
                 f"{name}-record-{role.value}",
                 zone_id=pair.shared.dns.hosted_zone_id,
