@@ -32,9 +32,31 @@ class Stateful(StrEnum):
     USER_POOL = "userPool"  # key: the declared pool name (identity.pool)
 
 
+RETAINED: frozenset[Stateful] = frozenset({Stateful.APP_STATE_ITEM})
+"""Kinds also kept in the account when they leave the program (`retainOnDelete`): the app-state item is the live
+switch of an incident; removing the `appState` section must never delete it mid-incident."""
+
+
+def protection(kind: Stateful, *, retiring: bool = False) -> dict[str, bool]:
+    """`protect` / `retainOnDelete` of one stateful resource (docs/day-2.md, "Protected resources").
+
+    Every stateful kind is `protect`ed: the engine then refuses, in preview and before any step runs, to delete or
+    replace it (a replacement of a number or a table is never what a change of pair.yaml should silently do). A
+    resource declared as retiring (an SMS number with `retire: true`) drops the protection for the deploy that
+    precedes its removal. The policy `stateful-resources-protected` checks the options the engine receives.
+    """
+    return {"protect": not retiring, "retain_on_delete": kind in RETAINED}
+
+
 def stateful(
-    pair: Pair, kind: Stateful, key: str, parent: pulumi.Resource, **options: Any
+    pair: Pair,
+    kind: Stateful,
+    key: str,
+    parent: pulumi.Resource,
+    *,
+    retiring: bool = False,
+    **options: Any,
 ) -> pulumi.ResourceOptions:
     """The options of one stateful resource of this half: `parent` and `options`, plus the pair's policy."""
     adopted = import_id(pair, kind, key)  # declared in the stack file as existing: imported (components/adopt.py)
-    return pulumi.ResourceOptions(parent=parent, import_=adopted, **options)
+    return pulumi.ResourceOptions(parent=parent, import_=adopted, **{**protection(kind, retiring=retiring), **options})

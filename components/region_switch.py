@@ -258,7 +258,10 @@ class RegionSwitchPlan(pulumi.ComponentResource):
             # explicit, so the stack's ambient region never decides (a change would replace the plan).
             region=pair.this.region,
             tags=tags,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy]),
+            # The plan's name is fixed and its name, regions and recovery approach replace it (plan.go
+            # RequiresReplace): created first, the new plan would collide with the old one's name. A strategy change
+            # runs with routing.publishRecords false first, so no record uses the old plan's health checks.
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[policy], delete_before_replace=True),
         )
         self.plan_arn = plan.arn
         self.manifest = (  # a dict of Output leaves: known leaves stay known in preview (docs/policies.md)
@@ -351,6 +354,8 @@ class RegionSwitchRecords(pulumi.ComponentResource):
                 routing = {"latency_routing_policies": [{"region": region}]}
                 manifest_routing = {"latencyRegion": region}
             health_check_id = checks.apply(lambda c, region=region: c.get(region))
+            if not pair.shared.routing.publish_records:  # step 1 of a routing migration (docs/day-2.md)
+                continue
             aws.route53.Record(
                 f"{name}-record-{role.value}",
                 zone_id=pair.shared.dns.hosted_zone_id,

@@ -157,6 +157,7 @@ class FailoverRouting(pulumi.ComponentResource):
                 health_check_id=None,
             ),
         ]
+        records = [r for r in records if r]  # none while routing.publishRecords is false
         health = {"id": check.id, "type": "CLOUDWATCH_METRIC", "alarmName": alarm_name, "alarmRegion": alarm_region}
         return health, records
 
@@ -200,7 +201,7 @@ class FailoverRouting(pulumi.ComponentResource):
             "fqdn": fqdn,
             "resourcePath": resource_path,
         }
-        return health, [record]
+        return health, [record] if record else []
 
     # ------------------------------------------------------------------------------------------ shared
     def _record(
@@ -215,6 +216,8 @@ class FailoverRouting(pulumi.ComponentResource):
     ) -> dict[str, Any]:
         """One alias A record of the API name (Route 53 is global: no region argument)."""
         alias = {"name": target_name, "zone_id": target_zone, "evaluate_target_health": True}
+        if not self._pair.shared.routing.publish_records:  # step 1 of a routing migration (docs/day-2.md)
+            return {}
         aws.route53.Record(
             f"{self._name}-record-{set_identifier}",
             zone_id=self._pair.shared.dns.hosted_zone_id,

@@ -72,7 +72,8 @@ class SmsOrigination(pulumi.ComponentResource):
                 number_capabilities=list(req.capabilities),
                 registration_id=req.registration_id,
                 opt_out_list_name=opt_outs.name,
-                deletion_protection_enabled=sms.deletion_protection,
+                # A retiring number drops its protection first, so that the deploy that removes it can release it.
+                deletion_protection_enabled=sms.deletion_protection and not req.retire,
                 # SDK docstring: waits for ACTIVE unless False; a pending number would time out and be tainted.
                 # Declared active and not registration-gated (simulators, long codes): wait, so the pool is
                 # created after it is ACTIVE. A gated number declared active already exists (it was requested
@@ -84,7 +85,8 @@ class SmsOrigination(pulumi.ComponentResource):
                 # Both matter only when the number is requested: flipping pending -> active, or recording a
                 # registration attached later in the console, must never update (let alone replace) the number.
                 opts=stateful(
-                    pair, Stateful.PHONE_NUMBER, key, self, ignore_changes=["waitForActive", "registrationId"]
+                    pair, Stateful.PHONE_NUMBER, key, self, retiring=req.retire,
+                    ignore_changes=["waitForActive", "registrationId"],
                 ),
             )
             identities.append((req.country, number.arn))
@@ -159,14 +161,17 @@ class SmsOrigination(pulumi.ComponentResource):
 def pooled_flags(half: Half) -> list[bool]:
     """Whether each number of `half` (requested, then existing) joins its country's pool.
 
-    Only numbers declared active (the provider refuses a pool with a non-ACTIVE identity, pool.go
+    Only numbers declared active and not retiring (the provider refuses a pool with a non-ACTIVE identity, pool.go
     validatePhoneIdentity); simulators only in a country with no real number, so that a pool never routes real
     traffic to a simulator. Shared by the program and `regionpair sms status`.
     """
     numbers = [*half.requested_numbers, *half.existing_numbers]
     real = {n.country for n in numbers if n.type is not NumberType.SIMULATOR}
     return [
-        n.status is NumberStatus.ACTIVE and (n.type is NumberType.SIMULATOR) == (n.country not in real) for n in numbers
+        n.status is NumberStatus.ACTIVE
+        and not getattr(n, "retire", False)  # a retiring number leaves its pool before it is released
+        and (n.type is NumberType.SIMULATOR) == (n.country not in real)
+        for n in numbers
     ]
 
 

@@ -239,7 +239,7 @@ def _physical(res: Recorded) -> tuple[Any, ...] | None:
         return None
     family = "s3-bucket" if res.type == c.BUCKET else res.type
     region = None if (not row.regional or res.type == c.BUCKET) else res.inputs.get("region")
-    return (family, region, repr(values))
+    return (family, region, "/".join(str(v) for v in values if v is not None))
 
 
 class Account:
@@ -290,7 +290,8 @@ def _record_refusal(account: Account, stack: str, res: Recorded, skip: str) -> R
     if same_id:
         return Refusal(stack, res.urn, f"{name} {typ} set {res.inputs.get('setIdentifier')!r} already exists "
                        f"({same_id[0].name})", R53_EXISTS,
-                       "give the new record the old one's resource name or an alias")
+                       "change routing in two deploys (docs/day-2.md, routing migrations), or keep the "
+                       "record's resource name (an alias) so Pulumi updates it")
     role = _failover_role(res.inputs)
     if role and any(_failover_role(o.inputs) == role for o in others):
         return Refusal(stack, res.urn, f"{name} {typ}: a second {role} failover record", R53_POLICY,

@@ -128,12 +128,13 @@ class Pair(BaseModel):
     def numbers_per_country(self, role: Role) -> dict[str, int]:
         """Numbers the region of `role` declares per country, pending and active (simulators excluded).
 
-        Pending numbers count here so that a first deploy, which requests them, is possible; the policy pack
+        Retiring numbers do not count (their replacement must be declared first). Pending numbers count here so that
+        a first deploy, which requests them, is possible; the policy pack
         counts only pooled ACTIVE ones as capacity and reports the rest as pending.
         """
         counts: dict[str, int] = {}
         half = self.half(role)
         for num in [*half.requested_numbers, *half.existing_numbers]:
-            if num.type is not NumberType.SIMULATOR:
+            if num.type is not NumberType.SIMULATOR and not getattr(num, "retire", False):
                 counts[num.country] = counts.get(num.country, 0) + 1
         return counts

@@ -52,3 +52,7 @@ class Routing(_Model):
     latency: LatencySettings = Field(default_factory=LatencySettings)
     region_switch: RegionSwitchSettings = Field(default_factory=RegionSwitchSettings)
     """ARC Region switch plan settings, used when `mode: region-switch`."""
+    publish_records: bool = True
+    """False: this deploy manages no record of the API's name, and removes the ones it has. Step 1 of a change of
+    `mode` or `strategy` (Route 53 refuses records of two routing policies on one name, so the old records must be
+    gone before the new ones are created): docs/day-2.md, "Changing routing.mode or strategy"."""

@@ -64,6 +64,9 @@ class NumberRequest(_Model):
     """A registration of THIS region the number is attached to when requested (`RequestPhoneNumber`)."""
     status: NumberStatus
     """`pending` (default) or `active` (default for SIMULATOR numbers, which need no registration)."""
+    retire: bool = False
+    """Retire this number: the next deploy turns its deletion protection and `protect` off and takes it out of the
+    pool; remove the entry in the deploy after that to release it (docs/day-2.md, changing a number)."""
 
     @model_validator(mode="before")
     @classmethod
