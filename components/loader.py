@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from regionpair.components.declaration import (
@@ -22,6 +21,14 @@ from regionpair.components.declaration import (
     SharedDeclaration,
 )
 from regionpair.components.rules import validate_pair
+from regionpair.components.stacks import (
+    StackFile,
+    check_namespaces,
+    check_peer_project,
+    project_name,
+    read_yaml,
+    stack_file_config,
+)
 
 
 # ------------------------------------------------------------------------------------------------- loading
@@ -58,20 +65,25 @@ def _half_from_stack_config(stack_config: dict[str, Any], where: str) -> Half:
         raise DeclarationError(f"{where} {prefix}{e.key}", e.message) from None
 
 
-def read_stack_file(project_dir: Path, stack: str) -> dict[str, Any]:
-    """Read `Pulumi.<stack>.yaml`'s plain config (secure values are never needed for the peer's half)."""
+def read_stack_file(project_dir: Path, stack: str, *, named_by: str | None = None) -> dict[str, Any]:
+    """Read `Pulumi.<stack>.yaml`'s plain config (secure values are never needed for the peer's half).
+
+    `named_by`: the stack whose `regionpair:peerStack` names this one (the message then names that key).
+    """
     path = project_dir / f"Pulumi.{stack}.yaml"
     if not path.exists():
+        if named_by is None:
+            raise DeclarationError(
+                f"Pulumi.{stack}.yaml",
+                f"no such stack file in {project_dir}; create the stack (pulumi stack init {stack}) or name an "
+                "existing one",
+            )
         raise DeclarationError(
-            f"{CONFIG_NAMESPACE}:peerStack",
-            f"no stack file {path.name} in {project_dir}; create it with the peer's role and region "
-            "(see docs/configuration.md)",
+            f"Pulumi.{named_by}.yaml {CONFIG_NAMESPACE}:peerStack",
+            f"names stack {stack}, but there is no Pulumi.{stack}.yaml in {project_dir}; create that stack "
+            f"(pulumi stack init {stack}) with the other half's role and region, or fix the name",
         )
-    try:
-        data = yaml.safe_load(path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise DeclarationError(path.name, f"is not valid YAML ({exc.__class__.__name__}); fix its syntax") from None
-    return dict(data.get("config") or {})
+    return stack_file_config(project_dir, stack)
 
 
 def load_pair(project_dir: Path, this_stack_config: dict[str, Any], this_stack: str) -> Pair:
@@ -80,8 +92,12 @@ def load_pair(project_dir: Path, this_stack_config: dict[str, Any], this_stack: 
     `this_stack_config` uses the fully qualified keys of a stack file (`regionpair:role`, `aws:region`, ...).
     Raises `DeclarationError` naming the offending key; never touches the network.
     """
+    project = project_name(project_dir)
+    check_namespaces(this_stack_config, f"Pulumi.{this_stack}.yaml", project)
     this = _half_from_stack_config(this_stack_config, f"Pulumi.{this_stack}.yaml")
-    peer_cfg = read_stack_file(project_dir, this.peer_stack_short)
+    check_peer_project(StackFile(this_stack, this_stack_config, None, None), project)
+    peer_cfg = read_stack_file(project_dir, this.peer_stack_short, named_by=this_stack)
+    check_namespaces(peer_cfg, f"Pulumi.{this.peer_stack_short}.yaml", project)
     peer = _half_from_stack_config(peer_cfg, f"Pulumi.{this.peer_stack_short}.yaml")
     aws_region = this_stack_config.get("aws:region")
     if aws_region and aws_region != this.region:
@@ -93,12 +109,7 @@ def load_pair(project_dir: Path, this_stack_config: dict[str, Any], this_stack: 
     decl_path = project_dir / this.declaration
     if not decl_path.exists():
         raise DeclarationError(f"{CONFIG_NAMESPACE}:declaration", f"file {decl_path} does not exist")
-    try:
-        raw = yaml.safe_load(decl_path.read_text()) or {}
-    except yaml.YAMLError as exc:
-        raise DeclarationError(
-            decl_path.name, f"is not valid YAML ({exc.__class__.__name__}); fix its syntax"
-        ) from None
+    raw = read_yaml(decl_path) or {}
     if not isinstance(raw, dict):
         raise DeclarationError(decl_path.name, "must be a mapping of keys (name, dns, email, ...)")
     try:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +24,7 @@ from rich.table import Table
 
 from regionpair.analyzer import AnalyzerError, Diagnostic, PolicyPackProcess, load_policy_config
 from regionpair.components.declaration import DeclarationError
+from regionpair.components.stacks import project_name, select_pair
 from regionpair.simulate import Recorded, StackRun, simulate_stack
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
@@ -44,6 +46,8 @@ class StackReport:
     stack: str
     resources: int
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    role: str = ""
+    """primary or secondary: which half the stack deploys."""
 
     @property
     def mandatory(self) -> list[Diagnostic]:
@@ -53,7 +57,7 @@ class StackReport:
 
 def run_check(
     config_dir: Path,
-    stacks: list[str],
+    stacks: list[str] | None = None,
     *,
     policy_config: dict[str, Any] | None = None,
     preview: bool = False,
@@ -61,12 +65,21 @@ def run_check(
 ) -> list[StackReport]:
     """Simulate the stacks in deploy order and analyze each one with the policy pack.
 
-    The primary reads the secondary as a real `pulumi preview -s primary` does: as deployed. `peer_outputs`
-    (the JSON of `pulumi stack output --json -s secondary`) is that deployed state; without it, the secondary
+    `stacks`: the stacks to check (`--stack`), one or both halves of one pair, named as the project names them;
+    without, both stacks of the project's only pair (`components/stacks.py` resolves roles and peers from the
+    stack files). The project's own `__main__.py` runs when `config_dir` has one (a user's program importing the
+    components), else this repository's program, under the project name of `config_dir`'s Pulumi.yaml.
+
+    The primary reads the secondary as a real `pulumi preview -s <primary>` does: as deployed. `peer_outputs`
+    (the JSON of `pulumi stack output --json -s <secondary>`) is that deployed state; without it, the secondary
     of this checkout stands for it, run once as an update (its computed values known, as after `pulumi up`).
     The pack process starts first and loads while the programs run.
     """
-    order = sorted(stacks, key=lambda s: 0 if s == "secondary" else 1)
+    pair = select_pair(config_dir, stacks)
+    chosen = set(stacks or pair.stacks)
+    order = [s for s in pair.stacks if s in chosen]
+    program = config_dir if (config_dir / "__main__.py").exists() else None
+    run_stack = partial(simulate_stack, config_dir=config_dir, program=program, project=project_name(config_dir))
     with PolicyPackProcess(PACK_STACK, preview=preview, wait=False) as pack, ThreadPoolExecutor(1) as worker:
         # One worker talks to the pack, in order: it waits for the pack to load while the first program runs.
         started = worker.submit(lambda: pack.ready().configure(policy_config or {}))
@@ -80,21 +93,20 @@ def run_check(
         def analyze(run: StackRun, streamed: list[Future[list[Diagnostic]]]) -> StackReport:
             diagnostics = [d for future in streamed for d in future.result()]
             diagnostics += pack.analyze_stack(run.resources)
-            return StackReport(run.stack, len(run.resources), diagnostics)
+            return StackReport(run.stack, len(run.resources), diagnostics, role=pair.role_of(run.stack).value)
 
         deployed: dict[str, Any] | None = dict(peer_outputs) if peer_outputs is not None else None
         for stack in order:
             streamed: list[Future[list[Diagnostic]]] = []
-            if stack == "secondary":
-                run = simulate_stack(stack, config_dir=config_dir, preview=preview, on_register=stream(streamed))
+            if stack == pair.secondary:
+                run = run_stack(stack, preview=preview, on_register=stream(streamed))
                 if deployed is None and not preview:
                     deployed = run.outputs
             else:
                 if deployed is None:
-                    deployed = simulate_stack("secondary", config_dir=config_dir).outputs
-                peers = {"secondary": deployed}
-                run = simulate_stack(stack, config_dir=config_dir, peer_outputs=peers, preview=preview,
-                                     on_register=stream(streamed))  # fmt: skip
+                    deployed = run_stack(pair.secondary).outputs
+                peers = {pair.secondary: deployed}
+                run = run_stack(stack, peer_outputs=peers, preview=preview, on_register=stream(streamed))
             analyses[stack] = worker.submit(analyze, run, streamed)
         started.result()  # the pack's own start-up error, if any, before any analysis result
         reports = [analyses[stack].result() for stack in order]
@@ -145,7 +157,13 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def check(
         stack: Annotated[
-            list[str] | None, typer.Option("--stack", "-s", help="Stack to check (repeatable); default: both.")
+            list[str] | None,
+            typer.Option(
+                "--stack",
+                "-s",
+                help="Stack to check, as the project names it (repeat for both halves of a pair); default: both "
+                "stacks of the project's only pair.",
+            ),
         ] = None,
         config_dir: Annotated[
             Path | None,
@@ -171,11 +189,10 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Run both stacks under the mock runtime through the policy pack; exit 1 on mandatory violations."""
-        stacks = stack or ["secondary", "primary"]
         try:
             reports = run_check(
                 (config_dir or Path.cwd()).resolve(),
-                stacks,
+                stack,
                 policy_config=load_policy_config(policy_config),
                 preview=preview,
                 peer_outputs=load_peer_outputs(peer_outputs),

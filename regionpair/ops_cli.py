@@ -3,7 +3,7 @@
 Thin: parse options, build clients, call `regionpair.ops`, print a table or JSON. Domain errors (AWS errors,
 refused transitions, bad declarations) print one line naming the resource, the region and the next step, and
 exit 1. Every command that changes a live account has `--dry-run` and appends to the pair's audit log
-(`<config dir>/.regionpair/audit.log`).
+(`<config dir>/.regionpair/<primary stack>/audit.log`).
 
 Exit codes (also in each command's help and docs/operations.md):
 0 done (and, for failover/failback, verified); 1 error or refusal, nothing changed by this command (or a drill
@@ -41,12 +41,18 @@ EXIT_CODES = (
 )
 
 ConfigDir = Annotated[Path | None, typer.Option(help="Directory of pair.yaml and the stack files; default: cwd.")]
+Stacks = Annotated[
+    list[str] | None,
+    typer.Option("--stack", "-s", help="A stack of the pair to operate (either half, or both: repeat); needed "
+                                       "when the project holds several pairs."),
+]  # fmt: skip
 Profile = Annotated[str | None, typer.Option(help="AWS profile (default: the usual credential chain).")]
 Endpoint = Annotated[str | None, typer.Option(help="Endpoint URL for every AWS call (local testing, e.g. moto).")]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable output (structured values).")]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would change; change nothing, never wait.")]
 AuditLog = Annotated[
-    Path | None, typer.Option(help="Audit log file; default: <config dir>/.regionpair/audit.log (one per pair).")
+    Path | None, typer.Option(help="Audit log file; default: <config dir>/.regionpair/<primary stack>/audit.log "
+                                "(one per pair).")
 ]
 Timeout = Annotated[
     float, typer.Option(help="Seconds for the whole command: publishing and every verification wait together.")
@@ -54,8 +60,8 @@ Timeout = Annotated[
 Region = Annotated[str | None, typer.Option(help="One of the pair's two regions.")]
 Checkpoint = Annotated[
     Path | None,
-    typer.Option(help="Resume file of an interrupted run; default: <config dir>/.regionpair/sync-<command>-"
-                      "<list>.jsonl (one per command and list)."),
+    typer.Option(help="Resume file of an interrupted run; default: <config dir>/.regionpair/<primary stack>/"
+                      "sync-<command>-<list>.jsonl (one per command and list)."),
 ]  # fmt: skip
 
 console = Console()
@@ -66,8 +72,10 @@ Approve = Annotated[
 DOMAIN_ERRORS = (*AWS_ERRORS, OpsError, DeclarationError, LookupError, sync.CheckpointError)
 
 
-def _setup(config_dir: Path | None, profile: str | None, endpoint_url: str | None) -> tuple[PairContext, Clients]:
-    ctx = load_context((config_dir or Path.cwd()).resolve())
+def _setup(
+    config_dir: Path | None, profile: str | None, endpoint_url: str | None, stack: list[str] | None = None
+) -> tuple[PairContext, Clients]:
+    ctx = load_context((config_dir or Path.cwd()).resolve(), stack)
     return ctx, Clients(boto3.Session(profile_name=profile), endpoint_url=endpoint_url)
 
 
@@ -104,6 +112,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def status(
+        stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, as_json: Json = False
     ) -> None:
         """STOP alarm and metric, health check, DNS answer, app state, table replicas, each region's composite.
@@ -111,7 +120,7 @@ def register(app: typer.Typer) -> None:
         Every field is read on its own and shows its value or "unavailable: <reason>".
         """
         try:
-            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
         _emit(pair_status(clients, ctx), as_json, f"region pair {ctx.pair.shared.name}")
@@ -119,11 +128,12 @@ def register(app: typer.Typer) -> None:
     def _switch(
         to_standby: bool, config_dir: Path | None, profile: str | None, endpoint_url: str | None, dry_run: bool,
         timeout: float, audit_log: Path | None, as_json: bool, force: bool, approve: bool = False,
+        stack: list[str] | None = None,
     ) -> None:  # fmt: skip
         command = "failover" if to_standby else "failback"
         log: Path | None = audit_log
         try:
-            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
             log = audit_log or ctx.audit_log
             if ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH:
                 if not to_standby and not force:
@@ -199,6 +209,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command(epilog=EXIT_CODES)
     def failover(
+        stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
         timeout: Timeout = 600, audit_log: AuditLog = None, as_json: Json = False,
         force: Annotated[bool, typer.Option(help="Fail over even if the app state is not fenced.")] = False,
@@ -210,10 +221,11 @@ def register(app: typer.Typer) -> None:
         `routing.mode: region-switch`, starts the Region switch plan in the standby region and follows it instead
         (the plan fences itself); Ctrl-C offers to cancel the execution.
         """
-        _switch(True, config_dir, profile, endpoint_url, dry_run, timeout, audit_log, as_json, force, approve)
+        _switch(True, config_dir, profile, endpoint_url, dry_run, timeout, audit_log, as_json, force, approve, stack)
 
     @app.command(epilog=EXIT_CODES)
     def failback(
+        stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
         timeout: Timeout = 600, audit_log: AuditLog = None, as_json: Json = False,
         force: Annotated[bool, typer.Option(help="Fail back even while the primary's composite alarm fires.")] = False,
@@ -223,16 +235,17 @@ def register(app: typer.Typer) -> None:
 
         In `routing.mode: region-switch`, starts the plan's activation of the primary region and follows it.
         """
-        _switch(False, config_dir, profile, endpoint_url, dry_run, timeout, audit_log, as_json, force, approve)
+        _switch(False, config_dir, profile, endpoint_url, dry_run, timeout, audit_log, as_json, force, approve, stack)
 
     @state_app.command("get")
     def state_get(
+        stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, as_json: Json = False,
         region: Region = None,
     ) -> None:  # fmt: skip
         """Read the app state (strongly consistent) in --region, or the primary's replica then the standby's."""
         try:
-            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
             if not ctx.state_table:
                 raise state.StateError("pair.yaml appState: not declared; add appState to use the app state")
             regions = [ctx.check_region(region, ctx.primary_region)] if region else list(ctx.regions)
@@ -246,6 +259,7 @@ def register(app: typer.Typer) -> None:
     @state_app.command("set")
     def state_set(
         target: Annotated[AppState, typer.Argument(help="active, fenced or failover.")],
+        stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
         audit_log: AuditLog = None, as_json: Json = False,
         region: Annotated[str | None, typer.Option(help="Write through this region of the pair (during a failover: "
@@ -255,7 +269,7 @@ def register(app: typer.Typer) -> None:
         who = auditlog.operator()
         log = audit_log
         try:
-            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
             log = audit_log or ctx.audit_log
             if not ctx.state_table:
                 raise state.StateError("pair.yaml appState: not declared; add appState to use the app state")
@@ -279,6 +293,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def drill(
+        stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
         timeout: Annotated[float, typer.Option(help="Seconds for each switch and for the drain (the drill can take "
                                                     "about 3x this).")] = 600,
@@ -294,7 +309,7 @@ def register(app: typer.Typer) -> None:
         """
         log = audit_log
         try:
-            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
             log = audit_log or ctx.audit_log
             if on_failure not in ("rollback", "stop"):
                 raise DeclarationError("--on-failure", f"{on_failure!r} is not rollback or stop")
@@ -359,11 +374,12 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def audit(
+        stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, as_json: Json = False,
     ) -> None:  # fmt: skip
         """Read-only: build each region's manifest from the live account and compare them like the policy pack."""
         try:
-            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
             findings = live_audit.audit(clients, ctx)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
@@ -380,12 +396,13 @@ def register(app: typer.Typer) -> None:
 
     @sync_app.command("suppression")
     def sync_suppression(
+        stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
         audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None,
     ) -> None:  # fmt: skip
         """Union the SES account suppression lists of both regions (earliest entry wins)."""
         try:
-            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
             lists: list[sync.RegionList] = [
                 sync.SuppressionList(clients.get("sesv2", ctx.region_of(r)), ctx.region_of(r)) for r in Role
             ]
@@ -396,12 +413,13 @@ def register(app: typer.Typer) -> None:
     @sync_app.command("contacts")
     def sync_contacts(
         contact_list: Annotated[str, typer.Argument(help="Contact list name (the same in both regions).")],
+        stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
         audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None,
     ) -> None:  # fmt: skip
         """Union an SES contact list across both regions; an unsubscription or topic opt-out in either wins."""
         try:
-            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
             lists: list[sync.RegionList] = [
                 sync.ContactList(clients.get("sesv2", ctx.region_of(r)), ctx.region_of(r), contact_list) for r in Role
             ]
@@ -412,12 +430,13 @@ def register(app: typer.Typer) -> None:
 
     @sync_app.command("opt-outs")
     def sync_opt_outs(
+        stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
         audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None,
     ) -> None:  # fmt: skip
         """Union the SMS opt-out lists of both regions."""
         try:
-            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
             if ctx.pair.shared.sms is None:
                 raise state.StateError("pair.yaml sms: not declared; there is no opt-out list to sync")
             name = ctx.pair.shared.sms.opt_out_list

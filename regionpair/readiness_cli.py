@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from regionpair.ops import readiness as ops
-from regionpair.ops_cli import DOMAIN_ERRORS, ConfigDir, Endpoint, Json, Profile, _fail, _setup, console
+from regionpair.ops_cli import DOMAIN_ERRORS, ConfigDir, Endpoint, Json, Profile, Stacks, _fail, _setup, console
 
 EXIT_READY, EXIT_NOT_READY = 0, 1
 
@@ -23,6 +23,7 @@ def register(app: typer.Typer) -> None:
     @app.command(epilog="Exit codes: 0 ready; 1 not ready, or a check of a region that must carry the failover "
                  "volume could not be read (one line per blocker on stderr); 2 usage error.")  # fmt: skip
     def readiness(
+        stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, as_json: Json = False
     ) -> None:
         """SES production access, sending, quota and rate, dedicated IP warm-up, SMS tier, spend and throughput.
@@ -31,7 +32,7 @@ def register(app: typer.Typer) -> None:
         active-active) decide the exit code.
         """
         try:
-            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
             result = ops.readiness(clients, ctx.pair)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None

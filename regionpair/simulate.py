@@ -210,6 +210,7 @@ def simulate_stack(
     mocks: CloudMocks | None = None,
     on_register: Callable[[Recorded], None] | None = None,
     program: Path | None = None,
+    project: str | None = None,
 ) -> StackRun:
     """Run `__main__.py` for `stack` under mocks.
 
@@ -217,9 +218,11 @@ def simulate_stack(
     StackReference to it returns (a missing name reads as a stack with no outputs). Declaration and other
     program errors propagate as the exception the program raised (e.g. `pulumi.RunError`). `program`: another
     Pulumi program to run instead of this repository's, its `__main__.py` or the directory holding it; its
-    project name is read from the Pulumi.yaml there, and `config_dir` defaults to that directory.
+    project name is read from the Pulumi.yaml there, and `config_dir` defaults to that directory. `project`
+    overrides the project name (a user's project running this repository's program: its Pulumi.yaml's name).
     """
-    main, project = _program(program)
+    main, program_project = _program(program)
+    project = project or program_project
     config_dir = (config_dir or (main.parent if program is not None else PROGRAM_DIR)).resolve()
     cfg = stack_config(config_dir, stack) if config is None else dict(config)
     mocks = mocks or CloudMocks(peer_outputs=peer_outputs or {}, preview=preview)

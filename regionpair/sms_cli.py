@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 from botocore.exceptions import BotoCoreError, ClientError
 
-from regionpair.ops_cli import DOMAIN_ERRORS, ConfigDir, Endpoint, Json, Profile, _fail, _setup
+from regionpair.ops_cli import DOMAIN_ERRORS, ConfigDir, Endpoint, Json, Profile, Stacks, _fail, _setup
 
 app = typer.Typer(help="SMS origination numbers: lifecycle status per region (read-only).", no_args_is_help=True)
 
@@ -28,6 +28,7 @@ class Which(StrEnum):
 
 @app.command("status")
 def status(
+    stack: Stacks = None,
     config_dir: ConfigDir = None,
     profile: Profile = None,
     endpoint_url: Endpoint = None,
@@ -46,7 +47,7 @@ def status(
     from regionpair.ops import sms_numbers
 
     try:
-        ctx, clients = _setup(config_dir, profile, endpoint_url)
+        ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
     except DOMAIN_ERRORS as err:
         raise _fail(err) from None
     if ctx.pair.shared.sms is None:

@@ -178,7 +178,7 @@ BAD = [
     pytest.param(
         lambda c: c.stack("primary", lambda d: d.update({"regionpair:peerStack": "tertiary"})),
         "regionpair:peerStack",
-        "no stack file Pulumi.tertiary.yaml",
+        "names stack tertiary, but there is no Pulumi.tertiary.yaml",
         id="peer-stack-missing",
     ),
     pytest.param(

@@ -1,8 +1,8 @@
 """A local, append-only record of what each mutating command did: who, when, what, result (JSON lines).
 
-One place per pair: `<config dir>/.regionpair/audit.log` (next to `pair.yaml`, whatever directory the command
-runs from). The directory gets its own `.gitignore` (`*`) on creation, so the log, sync checkpoints and drill
-progress never end up in the repository that holds the declaration.
+One place per pair: `<config dir>/.regionpair/<primary stack>/audit.log` (next to `pair.yaml`, whatever
+directory the command runs from). The directory gets its own `.gitignore` (`*`) on creation, so the log, sync
+checkpoints and drill progress never end up in the repository that holds the declaration.
 """
 
 from __future__ import annotations

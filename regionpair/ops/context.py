@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from regionpair.components.declaration import DeclarationError, Pair, Role
 from regionpair.components.loader import load_pair, read_stack_file
 from regionpair.components.routing_model import STOP_DIMENSION, stop_alarm_name
+from regionpair.components.stacks import StackPair, select_pair
 from regionpair.components.state_model import KEY_ATTRIBUTE
 
 STATE_DIR_NAME = ".regionpair"
@@ -20,11 +21,18 @@ class PairContext:
 
     pair: Pair
     config_dir: Path = Path(".")
+    stacks: StackPair = field(default_factory=lambda: StackPair(primary="primary", secondary="secondary"))
+    """The pair's two stack names (as in `Pulumi.<stack>.yaml`), for messages that say what to run."""
 
     @property
     def state_dir(self) -> Path:
-        """`<config dir>/.regionpair/`: one place per pair, whatever directory a command runs from."""
-        return self.config_dir / STATE_DIR_NAME
+        """`<config dir>/.regionpair/<primary stack>/`: one place per pair, whatever directory a command runs from.
+
+        Keyed by the primary's stack name (unique in a project): a project holding a prod and a staging pair,
+        possibly from one pair.yaml in two accounts, must not share an audit log, sync checkpoints (a staging
+        sync would skip what prod's interrupted run wrote) or a drill's resume point.
+        """
+        return self.config_dir / STATE_DIR_NAME / self.stacks.primary
 
     @property
     def audit_log(self) -> Path:
@@ -103,10 +111,15 @@ class PairContext:
         return self.pair.half(role).region
 
 
-def load_context(config_dir: Path, stack: str = "primary") -> PairContext:
-    """Load the declaration the way the program does (raises `DeclarationError` naming the key).
+def load_context(config_dir: Path, stacks: str | list[str] | None = None) -> PairContext:
+    """Load the pair the way the program does (raises `DeclarationError` naming the key).
 
-    Broken YAML in a stack file is a `DeclarationError` naming the file, like a broken `pair.yaml`.
+    `stacks` (the `--stack` options): one stack of the pair or both; without, the project's only pair. The
+    project may name its stacks as it likes and hold several pairs (`components/stacks.py`). Broken YAML in a
+    stack file is a `DeclarationError` naming the file, its line and column, like a broken `pair.yaml`.
     """
     config_dir = config_dir.resolve()
-    return PairContext(load_pair(config_dir, read_stack_file(config_dir, stack), stack), config_dir)
+    chosen = [stacks] if isinstance(stacks, str) else stacks
+    names = select_pair(config_dir, chosen)
+    pair = load_pair(config_dir, read_stack_file(config_dir, names.primary), names.primary)
+    return PairContext(pair, config_dir, names)

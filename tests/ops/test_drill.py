@@ -149,7 +149,7 @@ def test_cli_drill_failure_names_the_step_everywhere(ctx, endpoint, clients, ind
                                       "--timeout", "0", "--json"])  # fmt: skip
     assert result.exit_code == 1
     assert "regionpair: drill failed at step drain" in result.output, result.output  # moto: no replicas
-    entry = json.loads((pair_copy.path / ".regionpair" / "audit.log").read_text().splitlines()[-1])
+    entry = json.loads((pair_copy.path / ".regionpair" / "primary" / "audit.log").read_text().splitlines()[-1])
     assert entry["details"]["failedStep"] == "drain"
     assert entry["result"].startswith("failed at step drain")
     payload = json.loads(result.output[: result.output.rindex("}") + 1])

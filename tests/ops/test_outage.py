@@ -108,11 +108,11 @@ def test_cli_failover_exit_code_3_and_audit_log_say_published(ctx, cli_clients, 
     data = json.loads(result.output)
     assert data["outcome"].startswith("nothing published, routing not verified: health check unavailable")
     assert data["preconditions"] == ["app state fenced (read in us-west-2)"]
-    entry = json.loads((pair_copy.path / ".regionpair" / "audit.log").read_text().splitlines()[-1])
+    entry = json.loads((pair_copy.path / ".regionpair" / "primary" / "audit.log").read_text().splitlines()[-1])
     assert entry["command"] == "failover"
     assert "failed" not in entry["result"]
     assert entry["details"]["checks"][1]["status"] == "unavailable"
-    assert (pair_copy.path / ".regionpair" / ".gitignore").read_text().strip().endswith("*")
+    assert (pair_copy.path / ".regionpair" / "primary" / ".gitignore").read_text().strip().endswith("*")
 
 
 def test_standby_cloudwatch_down_fails_in_one_line_naming_alarm_region_next_step(ctx, cli_clients, faults,
@@ -126,7 +126,7 @@ def test_standby_cloudwatch_down_fails_in_one_line_naming_alarm_region_next_step
     assert "\n" not in line, result.output
     assert f"STOP alarm {ctx.alarm_name} in us-west-2: 503: injected" in line, line
     assert line.endswith("check credentials and retry"), line
-    entry = json.loads((pair_copy.path / ".regionpair" / "audit.log").read_text().splitlines()[-1])
+    entry = json.loads((pair_copy.path / ".regionpair" / "primary" / "audit.log").read_text().splitlines()[-1])
     assert entry["result"].startswith("failed")
     assert entry["details"]["published"] == []
 
@@ -399,7 +399,10 @@ def test_broken_yaml_in_a_stack_file_is_one_line(pair_copy):
     (pair_copy.path / "Pulumi.primary.yaml").write_text("config:\n  aws:region: [us-east-1\n")
     result = runner.invoke(app, ["status", "--config-dir", str(pair_copy.path)])
     assert result.exit_code == 1
-    assert result.output.strip() == "regionpair: Pulumi.primary.yaml: is not valid YAML (ParserError); fix its syntax"
+    assert result.output.strip() == (
+        "regionpair: Pulumi.primary.yaml line 3 column 1: is not valid YAML: expected ',' or ']', but got "
+        "'<stream end>' (while parsing a flow sequence at line 2 column 15); fix the syntax there"
+    )
 
 
 def test_audit_log_lives_with_the_pair_not_the_working_directory(ctx, endpoint, independent, pair_copy,
@@ -411,6 +414,6 @@ def test_audit_log_lives_with_the_pair_not_the_working_directory(ctx, endpoint, 
     result = runner.invoke(app, ["state", "set", "fenced", "--config-dir", str(pair_copy.path), "--endpoint-url",
                                  endpoint])  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert (pair_copy.path / ".regionpair" / "audit.log").exists()
+    assert (pair_copy.path / ".regionpair" / "primary" / "audit.log").exists()
     assert not (elsewhere / ".regionpair").exists()
-    assert load_context(pair_copy.path).audit_log == pair_copy.path.resolve() / ".regionpair" / "audit.log"
+    assert load_context(pair_copy.path).audit_log == pair_copy.path.resolve() / ".regionpair" / "primary" / "audit.log"

@@ -306,7 +306,7 @@ def test_cli_failover_in_region_switch_mode_drives_the_plan(pair_copy, monkeypat
     (pair_copy.path / "pair.yaml").write_text(example)
     clients = StubbedClients()
     plans(clients.stub("us-west-2"))
-    monkeypatch.setattr(ops_cli, "_setup", lambda d, p, e: (load_context(pair_copy.path), clients))
+    monkeypatch.setattr(ops_cli, "_setup", lambda d, p, e, s=None: (load_context(pair_copy.path), clients))
     result = CliRunner().invoke(app, ["failover", "--dry-run", "--json", "--config-dir", str(pair_copy.path)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
