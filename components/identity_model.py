@@ -9,7 +9,7 @@ except the per-region ones listed with their reasons in PER_REGION (docs/identit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from regionpair.components.declaration import FailoverSignIn, Pair, Role
@@ -181,16 +181,21 @@ def comparable_client(props: Mapping[str, Any]) -> dict[str, Any]:
     return _clean({k: props[k] for k in CLIENT_INPUTS if k in props and k not in ("userPoolId", "region")})
 
 
-def differences(mine: Any, theirs: Any, path: str = "") -> list[str]:
-    """Where two settings differ, as `path: mine != theirs` lines (deny by default: a key on one side only too)."""
+def differences(mine: Any, theirs: Any, path: str = "", unknown: Callable[[Any], bool] | None = None) -> list[str]:
+    """Where two settings differ, as `path: mine != theirs` lines (deny by default: a key on one side only too).
+
+    `unknown(value)` says a value is not known yet (preview): such a pair is undecided, not a difference.
+    """
+    if unknown is not None and (unknown(mine) or unknown(theirs)):
+        return []
     if isinstance(mine, Mapping) and isinstance(theirs, Mapping):
         out = []
         for k in sorted(set(mine) | set(theirs)):
-            out += differences(mine.get(k), theirs.get(k), f"{path}.{k}" if path else k)
+            out += differences(mine.get(k), theirs.get(k), f"{path}.{k}" if path else k, unknown)
         return out
     if isinstance(mine, list) and isinstance(theirs, list) and len(mine) == len(theirs):
         return [d for i, (a, b) in enumerate(zip(mine, theirs, strict=True))
-                for d in differences(a, b, f"{path}[{i}]")]  # fmt: skip
+                for d in differences(a, b, f"{path}[{i}]", unknown)]  # fmt: skip
     if _same(mine, theirs):
         return []
     return [f"{path}: {_show(mine)} != {_show(theirs)}"]
