@@ -139,6 +139,7 @@ def client_settings(pair: Pair, client: AppClient) -> dict[str, Any]:
         "explicitAuthFlows": ["ALLOW_USER_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         "preventUserExistenceErrors": "ENABLED",
         "enableTokenRevocation": True,
+        "authSessionValidity": 3,  # minutes a sign-in session (e.g. waiting for an email code) lasts: 3-15
         "accessTokenValidity": client.access_token_validity_minutes,
         "idTokenValidity": client.id_token_validity_minutes,
         "refreshTokenValidity": client.refresh_token_validity_days,

@@ -74,7 +74,7 @@ def _peer_identity(props: Mapping[str, Any]) -> Mapping[str, Any] | None:
 
 def _diff(mine: Any, theirs: Any) -> list[str]:
     """Known differences only: an unknown value (preview) is undecided, not a difference."""
-    return differences(mine, theirs, unknown=lambda v: P.is_unknown(v) or v == UNKNOWN)
+    return differences(mine, theirs, unknown=lambda v: v is P.UNKNOWN or (isinstance(v, str) and v == UNKNOWN))
 
 
 def _the_pool(
@@ -221,10 +221,9 @@ def validate_trigger_parity(args: StackValidationArgs, report_violation: ReportV
                          f"{want} (identity.shadow: {str(identity.shadow).lower()})", pool.urn)  # fmt: skip
     permissions = [P.plain(r.props) for r in resources if r.resource_type == LAMBDA_PERMISSION]
     for trigger, arn in triggers.items():
-        fn = _function_of(resources, pool, arn)
-        region = arn.split(":")[3] if not P.is_unknown(arn) and arn.count(":") >= 6 else None
-        if fn is not None:
-            region = P.plain(fn.props).get("region") or region
+        known = isinstance(arn, str) and arn != UNKNOWN and arn.count(":") >= 6
+        fn = None if known else _function_of(resources, pool, arn)  # preview: the function it depends on
+        region = arn.split(":")[3] if known else (P.plain(fn.props).get("region") if fn is not None else None)
         if region is not None and region != pair.this.region:
             report_violation(f"trigger {trigger} of the pool in {pair.this.region} calls a function in {region}: a "
                              "pool must call its own region's function, which works while the other region is down",
