@@ -102,6 +102,9 @@ def pool_settings(pair: Pair, *, with_shadow: bool) -> dict[str, Any]:
     return _clean({
         "userPoolTier": identity.feature_plan.value,
         "usernameAttributes": list(identity.username_attributes) or None,
+        # Case-insensitive sign-in names (AWS's recommendation; fixed at creation): the user sync matches users by
+        # their lower-cased email across the two pools.
+        "usernameConfiguration": {"caseSensitive": False},
         "autoVerifiedAttributes": ["email"],
         "schemas": schemas,
         "passwordPolicy": {
