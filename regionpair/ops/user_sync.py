@@ -11,7 +11,8 @@ or by username in pools without one. Membership is the union: a confirmed user i
 follow `source` (default: the primary; after a failover, the standby: `--source secondary`). Passwords are never
 copied (they cannot be read): a copy is passwordless (email-otp) or has a random password (password-reset);
 an existing user's password is never touched. Only CONFIRMED users are copied (an unconfirmed sign-up has proved
-nothing yet; the trigger copies it when it confirms).
+nothing yet; the trigger copies it when it confirms); a copy counts as present whatever its status. Deleting a
+user is not propagated: delete it in both pools (a user left in one is copied back).
 
 **Nothing duplicated.** Each write is idempotent: AdminCreateUser of a user who exists (a resent create whose reply
 was lost) raises UsernameExistsException and becomes an attribute update; Cognito refuses a second user with the
@@ -32,7 +33,7 @@ from typing import Any
 
 from regionpair.components.declaration import Pair, Role
 from regionpair.components.identity_model import pool_name
-from regionpair.components.lambda_src.user_shadow import copy_attributes, find_pool_id, upsert_user
+from regionpair.components.lambda_src.user_shadow import ORIGIN_SUB, copy_attributes, find_pool_id, upsert_user
 from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error
 from regionpair.ops.sync import Checkpoint
 
@@ -66,6 +67,8 @@ class Write:
     action: str
     """`create` (missing there) or `update` (attributes or enabled flag differ)."""
     user: User
+    current: User | None = None
+    """The user as `region` holds it (updates): only what differs is written."""
 
     @property
     def marker(self) -> str:
@@ -123,12 +126,10 @@ class UserPool:
         return self.pool_id
 
     def users(self) -> dict[str, User]:
-        """Every CONFIRMED user, keyed for matching (ListUsers, paginated)."""
+        """Every user, keyed for matching (ListUsers, paginated)."""
         out: dict[str, User] = {}
         for page in self.client.get_paginator("list_users").paginate(UserPoolId=self.resolve()):
             for u in page.get("Users", []):
-                if u.get("UserStatus") not in COPIED_STATUSES:
-                    continue
                 attrs = {a["Name"]: a["Value"] for a in u.get("Attributes", [])}
                 key = attrs.get(self.username_attribute, "") if self.username_attribute else u["Username"]
                 if not key:
@@ -138,10 +139,20 @@ class UserPool:
         return out
 
     def put(self, write: Write) -> None:
-        """Create or update the copy of `write.user` here, then match its enabled flag."""
+        """Create or update the copy of `write.user` here (only what differs), then match its enabled flag."""
         user = write.user
         name = user.attributes.get(self.username_attribute, user.key) if self.username_attribute else user.username
-        upsert_user(self.client, self.resolve(), name, copy_attributes(user.attributes), self.failover_sign_in)
+        wanted = copy_attributes(user.attributes)
+        unchanged = {self.username_attribute} if self.username_attribute else set()
+        if write.current is not None:
+            name = write.current.username
+            have = {a["Name"]: a["Value"] for a in copy_attributes(write.current.attributes)}
+            unchanged |= {a["Name"] for a in wanted if have.get(a["Name"]) == a["Value"]}
+            extra = sorted(set(have) - {a["Name"] for a in wanted} - unchanged)
+            if extra:  # attributes the source no longer has
+                self.client.admin_delete_user_attributes(UserPoolId=self.resolve(), Username=name,
+                                                         UserAttributeNames=extra)  # fmt: skip
+        upsert_user(self.client, self.resolve(), name, wanted, self.failover_sign_in, unchanged)
         if not user.enabled:
             self.client.admin_disable_user(UserPoolId=self.pool_id, Username=name)
         elif write.action == "update":
@@ -175,12 +186,19 @@ def plan(pools: dict[Role, UserPool], source: Role = Role.PRIMARY) -> UserPlan:
     for key in sorted(set(snapshots[source]) | set(snapshots[target])):
         mine, theirs = snapshots[source].get(key), snapshots[target].get(key)
         if mine is not None and theirs is None:
-            result.writes.append(Write(pools[target].region, "create", mine))
+            if _copyable(mine):
+                result.writes.append(Write(pools[target].region, "create", mine))
         elif mine is None and theirs is not None:  # signed up in the other region (e.g. during a failover)
-            result.writes.append(Write(pools[source].region, "create", theirs))
+            if _copyable(theirs):
+                result.writes.append(Write(pools[source].region, "create", theirs))
         elif mine is not None and theirs is not None and mine.fingerprint() != theirs.fingerprint():
-            result.writes.append(Write(pools[target].region, "update", mine))
+            result.writes.append(Write(pools[target].region, "update", mine, theirs))
     return result
+
+
+def _copyable(user: User) -> bool:
+    """A confirmed user, or a copy made by the trigger or this sync (its status there is Cognito's business)."""
+    return user.status in COPIED_STATUSES or ORIGIN_SUB in user.attributes
 
 
 @dataclass
