@@ -21,39 +21,31 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from regionpair.components.declaration import FailoverSignIn, Pair, Role
+from regionpair.components.declaration import Pair
 from regionpair.components.declaration.identity import (
-    from_address,
     region_custom_domain,
     region_domain_prefix,
     sender_domain,
 )
-from regionpair.components.lambda_src.user_shadow import ORIGIN_SUB
+from regionpair.components.identity_model import (
+    CLIENT_INPUTS,
+    OPS_CLIENT,
+    POOL_INPUTS,
+    client_settings,
+    first_auth_factors,
+    ops_client_settings,
+    pool_name,
+    pool_settings,
+)
 from regionpair.components.logged_function import LoggedFunctionArgs, logged_function
 from regionpair.components.options import Stateful, stateful
 from regionpair.components.peer import Peer
 from regionpair.components.state_model import KEY_ATTRIBUTE, identity_item
 
 HANDLER_SOURCE = Path(__file__).resolve().parent / "lambda_src" / "user_shadow.py"
-OPS_CLIENT = "regionpair-ops"
-"""The app client `regionpair drill` signs in with (admin auth with IAM credentials only; no OAuth, no secret)."""
+__all__ = ["OPS_CLIENT", "IdentityDirectory", "UserPoolHalf", "pool_name"]
 CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
 """Hosted zone id of every CloudFront alias target (Route 53 Developer Guide, AliasTarget)."""
-
-
-def pool_name(pair: Pair, role: Role) -> str:
-    """Physical name of the user pool in `role`'s region (both stacks and the CLI derive it)."""
-    assert pair.shared.identity is not None
-    return pair.physical_name(pair.shared.identity.pool, role)
-
-
-def first_auth_factors(pair: Pair) -> list[str]:
-    """The first factors both pools allow: passwords, and email codes when the standby signs in without one."""
-    identity = pair.shared.identity
-    assert identity is not None
-    if identity.failover_sign_in is FailoverSignIn.EMAIL_OTP:
-        return ["PASSWORD", "EMAIL_OTP"]
-    return ["PASSWORD"]
 
 
 @dataclass
@@ -96,67 +88,19 @@ class UserPoolHalf(pulumi.ComponentResource):
         if identity.shadow:
             shadow = self._shadow(name, pair, peer_pool, tags)
 
-        schemas = [
-            aws.cognito.UserPoolSchemaArgs(
-                name=a.name,
-                attribute_data_type=a.type,
-                required=a.required,
-                mutable=a.mutable,
-                developer_only_attribute=False,
-                string_attribute_constraints=aws.cognito.UserPoolSchemaStringAttributeConstraintsArgs(
-                    min_length=str(a.min_length if a.min_length is not None else 0),
-                    max_length=str(a.max_length if a.max_length is not None else 2048),
-                )
-                if a.type == "String"
-                else None,
-            )
-            for a in identity.attributes
-        ]
-        # The copy's link to the user's first pool (components/lambda_src/user_shadow.py).
-        schemas.append(aws.cognito.UserPoolSchemaArgs(
-            name=ORIGIN_SUB.removeprefix("custom:"), attribute_data_type="String", mutable=True, required=False,
-            developer_only_attribute=False,
-            string_attribute_constraints=aws.cognito.UserPoolSchemaStringAttributeConstraintsArgs(
-                min_length="0", max_length="64"),
-        ))  # fmt: skip
-        policy = identity.password_policy
-        config_set = pair.physical_name(identity.email.configuration_set) if identity.email.configuration_set else None
+        # One source for what is built and what the parity manifest says was built (components/identity_model.py).
+        settings = pool_settings(pair, with_shadow=shadow is not None)
+        regional: dict[str, Any] = {
+            "emailConfiguration": {**settings["emailConfiguration"],
+                                   "sourceArn": args.identity_arns[sender_domain(identity, domains)]},
+            "lambdaConfig": {"postConfirmation": shadow.arn} if shadow is not None else None,
+        }  # fmt: skip
         pool = aws.cognito.UserPool(
             f"{name}-pool",
             name=this_pool,
             region=region,
-            user_pool_tier=identity.feature_plan.value,
-            username_attributes=list(identity.username_attributes) or None,
-            auto_verified_attributes=["email"],
-            schemas=schemas,
-            password_policy=aws.cognito.UserPoolPasswordPolicyArgs(
-                minimum_length=policy.minimum_length,
-                require_lowercase=policy.require_lowercase,
-                require_uppercase=policy.require_uppercase,
-                require_numbers=policy.require_numbers,
-                require_symbols=policy.require_symbols,
-                temporary_password_validity_days=policy.temporary_password_validity_days,
-            ),
-            mfa_configuration=identity.mfa,
-            software_token_mfa_configuration=aws.cognito.UserPoolSoftwareTokenMfaConfigurationArgs(enabled=True)
-            if identity.mfa != "OFF"
-            else None,
-            sign_in_policy=aws.cognito.UserPoolSignInPolicyArgs(allowed_first_auth_factors=first_auth_factors(pair)),
-            account_recovery_setting=aws.cognito.UserPoolAccountRecoverySettingArgs(
-                recovery_mechanisms=[
-                    aws.cognito.UserPoolAccountRecoverySettingRecoveryMechanismArgs(name="verified_email", priority=1)
-                ]
-            ),
-            email_configuration=aws.cognito.UserPoolEmailConfigurationArgs(
-                email_sending_account="DEVELOPER",
-                source_arn=args.identity_arns[sender_domain(identity, domains)],
-                from_email_address=from_address(identity, domains),
-                reply_to_email_address=identity.email.reply_to,
-                configuration_set=config_set,
-            ),
-            lambda_config=aws.cognito.UserPoolLambdaConfigArgs(post_confirmation=shadow.arn) if shadow else None,
-            deletion_protection="ACTIVE" if identity.deletion_protection else "INACTIVE",
             tags=tags,
+            **_snake({**settings, **regional}),
             opts=stateful(pair, Stateful.USER_POOL, identity.pool, self, depends_on=args.depends_on or None),
         )
         if shadow is not None:
@@ -173,41 +117,15 @@ class UserPoolHalf(pulumi.ComponentResource):
         self.client_ids = {}
         clients_manifest = []
         for c in identity.clients:
+            wanted = client_settings(pair, c)
             client = aws.cognito.UserPoolClient(
-                f"{name}-client-{c.name}",
-                name=pair.physical_name(c.name),
-                user_pool_id=pool.id,
-                region=region,
-                generate_secret=c.generate_secret,
-                allowed_oauth_flows_user_pool_client=True,
-                allowed_oauth_flows=list(c.oauth_flows),
-                allowed_oauth_scopes=list(c.oauth_scopes),
-                callback_urls=list(c.callback_urls),
-                logout_urls=list(c.logout_urls) or None,
-                supported_identity_providers=["COGNITO"],
-                # USER_AUTH: choice-based sign-in (passwords or email codes); SRP for password clients.
-                explicit_auth_flows=["ALLOW_USER_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-                prevent_user_existence_errors="ENABLED",
-                enable_token_revocation=True,
-                access_token_validity=c.access_token_validity_minutes,
-                id_token_validity=c.id_token_validity_minutes,
-                refresh_token_validity=c.refresh_token_validity_days,
-                token_validity_units=aws.cognito.UserPoolClientTokenValidityUnitsArgs(
-                    access_token="minutes", id_token="minutes", refresh_token="days"
-                ),
-                opts=child,
+                f"{name}-client-{c.name}", user_pool_id=pool.id, region=region, **_snake(wanted), opts=child
             )
             self.client_ids[c.name] = client.id
-            clients_manifest.append({"name": c.name, "clientId": client.id})
+            deployed = _deployed(client, CLIENT_INPUTS, skip={"region", "userPoolId"})
+            clients_manifest.append({"name": c.name, "clientId": client.id, "deployed": deployed})
         ops = aws.cognito.UserPoolClient(
-            f"{name}-client-ops",
-            name=pair.physical_name(OPS_CLIENT),
-            user_pool_id=pool.id,
-            region=region,
-            generate_secret=False,
-            explicit_auth_flows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-            prevent_user_existence_errors="ENABLED",
-            opts=child,
+            f"{name}-client-ops", user_pool_id=pool.id, region=region, **_snake(ops_client_settings(pair)), opts=child
         )
         self.client_ids[OPS_CLIENT] = ops.id
 
@@ -241,6 +159,9 @@ class UserPoolHalf(pulumi.ComponentResource):
             "featurePlan": identity.feature_plan.value,
             "failoverSignIn": identity.failover_sign_in.value,
             "firstAuthFactors": first_auth_factors(pair),
+            # The pool's deployed inputs (Output leaves: its state after `pulumi up`, provider defaults included), as
+            # the peer's parity policies compare them (policies/rules_identity.py).
+            "deployed": _deployed(pool, POOL_INPUTS, skip={"name", "region", "tags"}),
             "clients": clients_manifest,
             "opsClientId": ops.id,
             "domain": f"{prefix}.auth.{region}.amazoncognito.com",
@@ -344,3 +265,25 @@ class IdentityDirectory(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.register_outputs({})
+
+
+def _snake(settings: dict[str, Any]) -> dict[str, Any]:
+    """CamelCase settings as the SDK's keyword arguments and ArgsDicts (snake_case keys, recursively)."""
+    import re
+
+    def key(k: str) -> str:
+        return re.sub(r"(?<!^)([A-Z])", r"_\1", k).lower()
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {key(k): walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+
+    return walk(settings)
+
+
+def _deployed(resource: pulumi.CustomResource, inputs: tuple[str, ...], skip: set[str]) -> dict[str, Any]:
+    """The resource's state of every input but `skip` (its per-region ones), one Output per key."""
+    return {k: getattr(resource, _snake({k: None}).popitem()[0]) for k in inputs if k not in skip}

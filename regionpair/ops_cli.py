@@ -64,6 +64,11 @@ Checkpoint = Annotated[
                       "sync-<command>-<list>.jsonl (one per command and list)."),
 ]  # fmt: skip
 
+UserSource = Annotated[
+    Role, typer.Option(help="Whose attributes and enabled flags win where both pools hold a user: primary "
+                            "(default), or secondary after a failover.")
+]  # fmt: skip
+
 console = Console()
 Approve = Annotated[
     bool, typer.Option("--approve", help="Region-switch mode: approve the plan's ManualApproval step with your "
@@ -445,6 +450,44 @@ def register(app: typer.Typer) -> None:
                 for r in Role
             ]
             _sync(ctx, lists, dry_run, checkpoint, audit_log, "opt-outs", name, as_json)
+        except DOMAIN_ERRORS as err:
+            raise _fail(err) from None
+
+    @sync_app.command("users")
+    def sync_users(
+        source: UserSource = Role.PRIMARY,
+        config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
+        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None,
+    ) -> None:  # fmt: skip
+        """Copy confirmed users between the two regions' user pools (union; passwords cannot be copied)."""
+        from regionpair.ops import user_sync
+
+        try:
+            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            pools = user_sync.pools_of(ctx.pair, lambda region: clients.get("cognito-idp", region))
+            user_plan = user_sync.plan(pools, source)
+            data: dict[str, Any] = user_plan.as_dict()
+            if not dry_run:
+                log = audit_log or ctx.audit_log
+                point = user_sync.checkpoint_for(ctx.state_dir, ctx.pair, checkpoint)
+                result = user_sync.UserSyncResult()
+                details = {"source": source.value, "planned": user_plan.total, "checkpoint": str(point.path)}
+                try:
+                    user_sync.apply(pools, user_plan, point, result)
+                except BaseException as err:
+                    counts = {"written": result.written, "skipped": result.skipped, "interrupted": True}
+                    auditlog.record(log, "sync users", {**details, **counts}, f"interrupted: {err!r}")
+                    raise
+                data["written"], data["skipped"] = result.written, result.skipped
+                auditlog.record(log, "sync users", {**details, "written": result.written, "skipped": result.skipped,
+                                                     "interrupted": False}, "ok")  # fmt: skip
+            if as_json:
+                typer.echo(json.dumps(data, indent=2, default=str))
+            else:
+                _emit({"pools": data["pools"], "users": data["users"],
+                       **{f"{w['action']} in {w['region']}": w["user"] for w in data["writes"]},
+                       **({"written": data["written"], "skipped (an interrupted run wrote them)": data["skipped"]}
+                          if not dry_run else {})}, False, f"sync users{' (dry run)' if dry_run else ''}")  # fmt: skip
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
 

@@ -142,6 +142,20 @@ def _function_settings(shared: dict[str, Any], primary: dict[str, Any], secondar
     secondary["regionpair:lambda"] = {"environment": {"LOG_LEVEL": "debug"}}
 
 
+def _identity(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[str, Any]) -> None:
+    """The user pool pair (docs/examples/pair-identity.yaml) with the longest names, a custom domain, in ap-*."""
+    _long(shared, primary, secondary)
+    _regions(primary, secondary, "ap-southeast-2", "ap-northeast-1")
+    variant = yaml.safe_load((ROOT / "docs" / "examples" / "pair-identity.yaml").read_text())
+    shared["identity"] = variant["identity"]
+    shared["identity"]["email"].pop("configurationSet", None)  # _long declares no configuration set
+    shared["identity"]["pool"] = long_name("pool")
+    shared["identity"]["clients"][0]["name"] = long_name("client")
+    shared["identity"]["domainPrefix"] = "p" * 63
+    shared["identity"]["customDomain"] = {
+        "subdomain": "login", "certificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abcdef01-2345"}
+
+
 CORNERS: tuple[Corner, ...] = (
     Corner("example", lambda s, p, q: None),
     Corner("longest-names-ap-failover-cdn-events", _long),
@@ -156,6 +170,7 @@ CORNERS: tuple[Corner, ...] = (
     Corner("messaging-longest-names-ap", _messaging_long),
     Corner("longest-names-ap-global-endpoint-deed", _global_endpoint),
     Corner("function-settings-at-their-limits", _function_settings),
+    Corner("identity-longest-names-ap-custom-domain", _identity),
 )
 
 

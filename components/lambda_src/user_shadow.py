@@ -76,11 +76,12 @@ def random_password(length: int = 32) -> str:
 
 
 def upsert_user(client: Any, pool_id: str, username: str, attributes: list[dict[str, str]],
-                failover_sign_in: str) -> str:  # fmt: skip
+                failover_sign_in: str, unchanged: frozenset[str] | set[str] = frozenset()) -> str:  # fmt: skip
     """Create the copy, or update its attributes when it exists; "created" or "updated". Idempotent.
 
     Passwordless (email-otp): created without a password, which Cognito allows only in a pool with passwordless
-    sign-in (botocore AdminCreateUser TemporaryPassword). password-reset: a random permanent password.
+    sign-in (botocore AdminCreateUser TemporaryPassword). password-reset: a random permanent password. An update
+    leaves out `unchanged` attributes (the sign-in attribute: rewriting an email makes Cognito re-verify it).
     """
     try:
         kwargs: dict[str, Any] = {"UserPoolId": pool_id, "Username": username, "UserAttributes": attributes,
@@ -88,9 +89,11 @@ def upsert_user(client: Any, pool_id: str, username: str, attributes: list[dict[
         if failover_sign_in != "email-otp":
             kwargs["TemporaryPassword"] = random_password()
         client.admin_create_user(**kwargs)
-    except client.exceptions.UsernameExistsException:
-        if attributes:
-            client.admin_update_user_attributes(UserPoolId=pool_id, Username=username, UserAttributes=attributes)
+    except (client.exceptions.UsernameExistsException, client.exceptions.AliasExistsException):
+        # The user is there (a resent create whose reply was lost, or a copy made by the other path): update it.
+        changed = [a for a in attributes if a["Name"] not in unchanged]
+        if changed:
+            client.admin_update_user_attributes(UserPoolId=pool_id, Username=username, UserAttributes=changed)
         return "updated"
     if failover_sign_in != "email-otp":
         client.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=random_password(),
@@ -109,7 +112,9 @@ def handler(event: dict[str, Any], _context: Any) -> dict[str, Any]:
             raise LookupError(f"no user pool {os.environ['PEER_POOL_NAME']} in {os.environ['PEER_REGION']}")
         attrs = event.get("request", {}).get("userAttributes", {})
         name = username_of(event["userName"], attrs, os.environ.get("USERNAME_ATTRIBUTE", ""))
-        result = upsert_user(client, _peer_pool_id, name, copy_attributes(attrs), os.environ["FAILOVER_SIGN_IN"])
+        sign_in = os.environ.get("USERNAME_ATTRIBUTE", "")
+        result = upsert_user(client, _peer_pool_id, name, copy_attributes(attrs), os.environ["FAILOVER_SIGN_IN"],
+                             {sign_in} if sign_in else set())  # fmt: skip
         print(json.dumps({"shadow": result, "trigger": event.get("triggerSource"), "peer": _peer_pool_id}))
     except Exception as exc:
         print(json.dumps({"shadow": "failed", "error": type(exc).__name__, "detail": str(exc)[:300]}))

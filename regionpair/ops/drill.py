@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from regionpair.components.declaration import AppState
+from regionpair.components.declaration import AppState, Role
 from regionpair.ops import state, stop
 from regionpair.ops.context import PairContext
 from regionpair.ops.deadline import Deadline
@@ -37,7 +37,7 @@ def drill_plan(ctx: PairContext) -> list[DrillStep]:
     """The steps, in order, with the live names they act on (what `drill --dry-run` prints)."""
     table = ctx.state_table or "(no app-state table declared)"
     metric = f"{ctx.namespace}/{ctx.metric_name} in {ctx.standby_region}"
-    return [
+    steps = [
         DrillStep("fence", f"set app state to fenced in {table} (conditional write)"),
         DrillStep("drain", f"wait until every table has an ACTIVE replica in {ctx.standby_region}"),
         DrillStep("failover", f"publish to {metric} what alarm {ctx.alarm_name} watches; verify routing"),
@@ -47,6 +47,12 @@ def drill_plan(ctx: PairContext) -> list[DrillStep]:
         DrillStep("failback", f"publish the clearing value to {metric}; verify alarm OK, health check healthy, DNS"),
         DrillStep("unfence", f"set app state to active in {table}"),
     ]  # fmt: skip
+    if ctx.pair.shared.identity is not None:  # while failed over: the standby's user pool signs users in
+        from regionpair.components.identity_model import pool_name
+
+        pool = pool_name(ctx.pair, Role.SECONDARY)
+        steps.insert(5, DrillStep("sign-in", f"sign a drill user in on the standby's user pool {pool}, then delete it"))
+    return steps
 
 
 @dataclass
@@ -208,7 +214,17 @@ def run_drill(
             raise OpsError(f"STOP alarm {ctx.alarm_name} is {current}, not ALARM")
         return "alarm ALARM"
 
+    def sign_in() -> str:
+        from regionpair.components.identity_model import OPS_CLIENT
+        from regionpair.ops import user_sync
+
+        email = ctx.pair.shared.email
+        pools = user_sync.pools_of(ctx.pair, lambda region: clients.get("cognito-idp", region))
+        return user_sync.standby_sign_in(pools[Role.SECONDARY], email.domains[0] if email else "example.com",
+                                         ctx.pair.physical_name(OPS_CLIENT))  # fmt: skip
+
     actions: dict[str, Callable[[], str]] = {
+        "sign-in": sign_in,
         "fence": lambda: set_to(AppState.FENCED), "drain": drain, "failover": lambda: do_switch(True),
         "promote": lambda: set_to(AppState.FAILOVER), "verify": verify,
         "fence-back": lambda: set_to(AppState.FENCED), "failback": lambda: do_switch(False),

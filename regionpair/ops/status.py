@@ -92,6 +92,12 @@ def pair_status(clients: Any, ctx: PairContext) -> dict[str, Field]:
         out["appState"] = _field(app_state)
     if ctx.pair.shared.tables or ctx.state_table:
         out["tables"] = _field(lambda: table_replicas(clients, ctx))
+    if ctx.pair.shared.identity is not None:
+        # Both user pools and how far the standby's users lag (regionpair/ops/user_sync.py).
+        from regionpair.ops import user_sync
+
+        pools = user_sync.pools_of(ctx.pair, lambda region: clients.get("cognito-idp", region))
+        out["identity"] = _field(lambda: user_sync.pool_status(pools, ctx.state_dir))
     if ctx.pair.shared.email is not None or ctx.pair.shared.sms is not None:
         # Account readiness and dedicated IP warm-up per region (regionpair/ops/readiness.py): each check is read
         # on its own and says "unknown: <reason>" when its region does not answer.
