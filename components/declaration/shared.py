@@ -70,6 +70,8 @@ class SharedDeclaration(_Model):
     """Failover signals: CloudWatch alarms per region (docs/signals-and-cdn.md)."""
     cdn: Cdn | None = None
     """Read path through CloudFront origin failover over one bucket pair (docs/signals-and-cdn.md)."""
+    dashboard: bool = True
+    """A CloudWatch dashboard per half showing both regions side by side (components/dashboard.py)."""
     tags: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("name")
