@@ -27,7 +27,7 @@ class PairDashboardArgs:
 
 
 class PairDashboard(pulumi.ComponentResource):
-    """This half's CloudWatch dashboard of the whole pair."""
+    """A CloudWatch dashboard of the whole pair, built in this half's region."""
 
     dashboard: aws.cloudwatch.Dashboard
     """The dashboard (named `<pair>-pair-<region>`)."""
