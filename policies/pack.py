@@ -32,7 +32,7 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from regionpair.components import budgets
-from regionpair.policies import compare, observe, rules_global_endpoint
+from regionpair.policies import compare, observe, rules_evidence, rules_global_endpoint
 from regionpair.policies import props as P
 
 MANDATORY, ADVISORY = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
@@ -567,3 +567,4 @@ def _messaging_policies() -> list[Any]:
 ALL_POLICIES = [*PARITY_POLICIES, *RESOURCE_POLICIES, *STACK_POLICIES, *_signal_policies(), *_region_switch_policies(),
                 *_messaging_policies()]  # fmt: skip
 ALL_POLICIES += rules_global_endpoint.POLICIES
+ALL_POLICIES += rules_evidence.POLICIES
