@@ -883,6 +883,58 @@ IDENTITY_RULES: tuple[Rule, ...] = (
 )
 # fmt: on
 RULES = RULES + IDENTITY_RULES
+# --------------------------------------------------------------------------------------- CloudWatch dashboards
+DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+DASHBOARD_NAME_MAX = 255
+DASHBOARD_WIDGETS_MAX = 500
+DASHBOARD_BODY = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html"
+PUT_DASHBOARD = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html"
+DASHBOARD_WIDGET_TYPES = ("metric", "text", "log", "alarm", "explorer", "custom")
+
+
+def _dashboard_body(v: Any) -> str | None:
+    """The body's structure: JSON, 0-500 widgets on the 24-column grid, each widget's required properties."""
+    import json
+
+    try:
+        body = json.loads(str(v))
+    except ValueError as err:
+        return f"is not JSON ({err})"
+    widgets = body.get("widgets") if isinstance(body, dict) else None
+    if not isinstance(widgets, list):
+        return "has no widgets array"
+    if len(widgets) > DASHBOARD_WIDGETS_MAX:
+        return f"has {len(widgets)} widgets; at most {DASHBOARD_WIDGETS_MAX}"
+    for i, w in enumerate(widgets):
+        kind, props = w.get("type"), w.get("properties")
+        x, width, height, y = w.get("x", 0), w.get("width", 6), w.get("height", 6), w.get("y", 0)
+        if kind not in DASHBOARD_WIDGET_TYPES:
+            return f"widget {i}: type {kind!r} is not one of {', '.join(DASHBOARD_WIDGET_TYPES)}"
+        if not isinstance(props, dict):
+            return f"widget {i}: properties is required"
+        if not (isinstance(width, int) and 1 <= width <= 24 and isinstance(height, int) and 1 <= height <= 1000):
+            return f"widget {i}: width {width} (1-24) or height {height} (1-1000) out of range"
+        if not (isinstance(x, int) and 0 <= x <= 23 and x + width <= 24 and isinstance(y, int) and y >= 0):
+            return f"widget {i}: x {x} with width {width} leaves the 24-column grid (or y {y} < 0)"
+        if kind == "metric" and not (props.get("metrics") and props.get("region")):
+            return f"widget {i}: a metric widget needs metrics and region"
+        if kind == "alarm" and not props.get("alarms"):
+            return f"widget {i}: an alarm widget needs alarms (ARNs)"
+        if kind == "alarm" and not all(str(a).startswith("arn:") and ":alarm:" in str(a) for a in props["alarms"]):
+            return f"widget {i}: alarms must be alarm ARNs"
+        if kind == "text" and not isinstance(props.get("markdown"), str):
+            return f"widget {i}: a text widget needs markdown"
+    return None
+
+
+DASHBOARD_RULES: tuple[Rule, ...] = (
+    Rule(DASHBOARD, "dashboardName", "length 1-255, [A-Za-z0-9_-]", PUT_DASHBOARD,
+         pattern(r"[A-Za-z0-9_-]{1,255}")),
+    Rule(DASHBOARD, "dashboardBody", "JSON; 0-500 widgets on the 24-column grid; required widget properties",
+         DASHBOARD_BODY, _dashboard_body),
+)  # fmt: skip
+"""Dashboards are global to the account (PutDashboard): names must differ across regions (components/naming)."""
+RULES = RULES + DASHBOARD_RULES
 
 SENDING_POOL_EXISTS = Rule(
     CONFIG_SET, "deliveryOptions.sendingPoolName", "a dedicated IP pool of this region",

@@ -12,6 +12,7 @@ from regionpair.components.api import ExistingApi, ExistingApiArgs, RegionalApi,
 from regionpair.components.app_state import AppStateStore, AppStateStoreArgs
 from regionpair.components.bucket import ReplicatedBucket, ReplicatedBucketArgs
 from regionpair.components.cdn import ReadPath, ReadPathArgs
+from regionpair.components.dashboard import PairDashboard, PairDashboardArgs
 from regionpair.components.declaration import Pair, Role, RoutingMode
 from regionpair.components.email import EmailIdentities, EmailIdentitiesArgs
 from regionpair.components.event_replication import EventReplication, EventReplicationArgs
@@ -143,6 +144,8 @@ class RegionPairHalf(pulumi.ComponentResource):
                 FailoverSignalsArgs(pair=pair, api=api if isinstance(api, RegionalApi) else None),
                 child,
             ).manifest
+        if s.dashboard:
+            parts["dashboard"] = PairDashboard(f"{name}-dashboard", PairDashboardArgs(pair=pair), child).manifest
         self.manifest = {
             "schemaVersion": 1,
             "pair": pair.shared.name,

@@ -32,7 +32,15 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from regionpair.components import budgets
-from regionpair.policies import compare, observe, rules_global_endpoint, rules_identity, rules_lifecycle, rules_parity
+from regionpair.policies import (
+    compare,
+    observe,
+    rules_evidence,
+    rules_global_endpoint,
+    rules_identity,
+    rules_lifecycle,
+    rules_parity,
+)
 from regionpair.policies import props as P
 
 MANDATORY, ADVISORY = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
@@ -671,3 +679,4 @@ ALL_POLICIES = [*PARITY_POLICIES, *RESOURCE_POLICIES, *STACK_POLICIES, *_signal_
 ALL_POLICIES += rules_global_endpoint.POLICIES
 ALL_POLICIES += rules_lifecycle.POLICIES
 ALL_POLICIES += rules_identity.POLICIES
+ALL_POLICIES += rules_evidence.POLICIES

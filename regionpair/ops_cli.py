@@ -14,6 +14,7 @@ happened in CloudWatch, a verification step timed out or its API failed).
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -27,7 +28,8 @@ from rich.table import Table
 from regionpair.components.declaration import AppState, DeclarationError, Role, RoutingMode
 from regionpair.components.signals_plan import composite_alarm_name
 from regionpair.ops import audit as live_audit
-from regionpair.ops import auditlog, region_switch, state, stop, sync
+from regionpair.ops import auditlog, measure, region_switch, standby_sends, state, stop, sync
+from regionpair.ops import report as drill_report
 from regionpair.ops.clients import Clients
 from regionpair.ops.context import PairContext, load_context
 from regionpair.ops.drill import drill_plan, run_drill
@@ -114,6 +116,7 @@ def register(app: typer.Typer) -> None:
     sync_app = typer.Typer(help="Reconcile per-region lists in both directions.", no_args_is_help=True)
     app.add_typer(state_app, name="state")
     app.add_typer(sync_app, name="sync")
+    register_report(app)
 
     @app.command()
     def status(
@@ -196,7 +199,7 @@ def register(app: typer.Typer) -> None:
 
     def _run_plan(
         clients: Clients, ctx: PairContext, command: str, to_standby: bool, dry_run: bool, timeout: float,
-        log: Path, as_json: bool, approve: bool,
+        log: Path, as_json: bool, approve: bool, collect: list[Any] | None = None,
     ) -> None:  # fmt: skip
         """Region-switch mode: start the plan in the region being activated and follow it (docs/region-switch.md)."""
         result = region_switch.switch(
@@ -205,6 +208,8 @@ def register(app: typer.Typer) -> None:
             progress=_progress(as_json),
         )  # fmt: skip
         data = asdict(result)
+        if collect is not None and isinstance(result, region_switch.RunResult):
+            collect.append(result)  # the drill report's evidence
         if isinstance(result, region_switch.RunResult):
             data["steps"] = {s.name: {"status": s.status, "seconds": s.seconds} for s in result.steps}
             auditlog.record(log, command, data, result.state)
@@ -307,10 +312,21 @@ def register(app: typer.Typer) -> None:
                                                      "stop: leave it where it failed, for --resume.")] = "rollback",
         resume: Annotated[bool, typer.Option("--resume", help="Continue a stopped drill at its failed step.")] = False,
         approve: Approve = False,
+        email_to: Annotated[str, typer.Option(help="Recipient of the test email sent from the standby (default: the "
+                                                   "SES mailbox simulator, which reaches no one).")] = (
+            standby_sends.MAILBOX_SIMULATOR),
+        sms_to: Annotated[str | None, typer.Option(help="Destination of the test SMS from the standby (use a simulator "
+                                                        "destination number); without it no SMS is sent.")] = None,
+        sms_from: Annotated[str | None, typer.Option(help="Origination identity of the test SMS (default: the "
+                                                          "standby's pool of the pair).")] = None,
+        no_test_sends: Annotated[bool, typer.Option("--no-test-sends", help="Skip the email and SMS test sends "
+                                                                            "from the standby.")] = False,
     ) -> None:  # fmt: skip
-        """Fence, drain replication, fail over, verify, fail back, unfence; each step timed.
+        """Fence, drain replication, fail over, verify, send from the standby, fail back, unfence; each step timed.
 
         A failed step is named in the error, the audit log and --json; the drill rolls back or stops (--on-failure).
+        Every drill writes a report (Markdown, HTML, SVG timeline, JSON) next to the audit log, with the measured
+        RTO and RPO against the objectives: `regionpair report` lists and shows them.
         """
         log = audit_log
         try:
@@ -321,9 +337,7 @@ def register(app: typer.Typer) -> None:
             if ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH:
                 # The plan's workflows fence, switch and unfence; a failed execution stops where it is (the error
                 # names the execution and the step) and is resumed or canceled in the plan, not by the drill.
-                for to_standby in (True, False):
-                    _run_plan(clients, ctx, "drill " + ("failover" if to_standby else "failback"), to_standby,
-                              dry_run, timeout, log, as_json, approve)  # fmt: skip
+                _region_switch_drill(clients, ctx, dry_run, timeout, log, as_json, approve)
                 return
             if dry_run:
                 plan = {f"{i + 1}. {s.name}": s.action for i, s in enumerate(drill_plan(ctx))}
@@ -333,22 +347,63 @@ def register(app: typer.Typer) -> None:
                 target = ctx.standby_region if to_standby else ctx.primary_region
                 return stop.dns_expectation(clients.get("apigateway", target), ctx)
 
+            started, rpo, sends = time.time(), _measured_rpo(clients, ctx), []
+            test_sends = None if no_test_sends else (
+                lambda: standby_sends.run(clients, ctx, email_to=email_to, sms_to=sms_to, sms_from=sms_from,
+                                          into=sends))  # fmt: skip
             report = run_drill(clients, ctx, who=auditlog.operator(), timeout=timeout, on_failure=on_failure,
-                               resume=resume, expected_dns=dns, progress=_progress(as_json))  # fmt: skip
+                               resume=resume, expected_dns=dns, progress=_progress(as_json),
+                               test_sends=test_sends)  # fmt: skip
+            plan = [(s.name, s.action) for s in drill_plan(ctx)]
+            if test_sends is not None:
+                at = [n for n, _ in plan].index("verify") + 1
+                plan.insert(at, ("test-sends", f"send a test email (to {email_to}) and SMS from {ctx.standby_region}"))
+            evidence = drill_report.from_stop_drill(ctx, report, plan=plan, operator=auditlog.operator(),
+                                                    started=started, ended=time.time(), rpo=rpo, sends=sends)
+            path = drill_report.write_report(evidence, drill_report.reports_dir(ctx, log))["markdown"]
         except DOMAIN_ERRORS as err:
             if not dry_run and log is not None:
                 auditlog.record(log, "drill", {"resume": resume}, f"failed: {err}")
             raise _fail(err) from None
-        auditlog.record(log, "drill", report.as_dict(), report.outcome)
+        payload = {**report.as_dict(), "report": str(path), "rto": evidence.rto.as_dict() if evidence.rto else None,
+                   "rpo": rpo.as_dict() if rpo else None, "testSends": [s.as_dict() for s in sends]}  # fmt: skip
+        auditlog.record(log, "drill", payload, report.outcome)
         if report.failed_step is not None:
             if as_json:
-                typer.echo(json.dumps(report.as_dict(), indent=2, default=str))
-            typer.echo(f"regionpair: drill {report.outcome}", err=True)
+                typer.echo(json.dumps(payload, indent=2, default=str))
+            typer.echo(f"regionpair: drill {report.outcome}; report: {path}", err=True)
             raise typer.Exit(EXIT_ERROR)
         if as_json:
-            typer.echo(json.dumps(report.as_dict(), indent=2, default=str))
+            typer.echo(json.dumps(payload, indent=2, default=str))
         else:
-            _emit({r.name: f"{r.seconds:.1f} s  {r.detail}" for r in report.steps}, False, "drill: done")
+            rows = {r.name: f"{r.seconds:.1f} s  {r.detail}" for r in report.steps}
+            for label, verdict in (("RTO", evidence.rto), ("RPO", rpo.verdict if rpo else None)):
+                if verdict is not None:
+                    rows[label] = f"{verdict.verdict}: {verdict.because} (objective {verdict.objective_seconds:g} s)"
+            rows["report"] = str(path)
+            _emit(rows, False, "drill: done")
+
+    def _region_switch_drill(
+        clients: Clients, ctx: PairContext, dry_run: bool, timeout: float, log: Path, as_json: bool, approve: bool
+    ) -> None:
+        """Both executions of the plan, then the report (written even when an execution fails or is unverified)."""
+        started, rpo, runs = time.time(), None if dry_run else _measured_rpo(clients, ctx), []
+        outcome = "failed"
+        try:
+            for to_standby in (True, False):
+                _run_plan(clients, ctx, "drill " + ("failover" if to_standby else "failback"), to_standby,
+                          dry_run, timeout, log, as_json, approve, collect=runs)  # fmt: skip
+            outcome = "done"
+        finally:
+            if not dry_run and runs:
+                if not all(r.verified and r.succeeded for r in runs) or len(runs) < 2:
+                    outcome = "failed or unverified: see the executions"
+                evidence = drill_report.from_region_switch(ctx, runs, operator=auditlog.operator(), started=started,
+                                                           ended=time.time(), rpo=rpo, outcome=outcome)  # fmt: skip
+                path = drill_report.write_report(evidence, drill_report.reports_dir(ctx, log))["markdown"]
+                auditlog.record(log, "drill report", {"report": str(path)}, outcome)
+                if not as_json:
+                    console.print(f"report: {path}")
 
     def _sync(
         ctx: PairContext, lists: list[sync.RegionList], dry_run: bool, checkpoint: Path | None, audit_log: Path | None,
@@ -490,6 +545,57 @@ def register(app: typer.Typer) -> None:
                           if not dry_run else {})}, False, f"sync users{' (dry run)' if dry_run else ''}")  # fmt: skip
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
+
+
+def _measured_rpo(clients: Clients, ctx: PairContext) -> measure.RpoMeasurement | None:
+    """The RPO measured when the drill starts; a failure to read it is in the report, never stops the drill."""
+    try:
+        return measure.measure_rpo(clients, ctx)
+    except DOMAIN_ERRORS as err:
+        return measure.RpoMeasurement(
+            [measure.StoreLag("replication metrics", "s3", "-", status="unavailable", note=str(err))],
+            measure.Verdict(ctx.pair.shared.objectives.rpo_minutes * 60, None, measure.UNKNOWN, str(err)),
+        )
+
+
+def register_report(app: typer.Typer) -> None:
+    """`regionpair report`: list the drill reports, or show one."""
+
+    @app.command()
+    def report(
+        name: Annotated[str | None, typer.Argument(help="A report's name (e.g. drill-20261203T091500Z) or latest; "
+                                                        "without it, list the reports.")] = None,
+        config_dir: ConfigDir = None, audit_log: AuditLog = None, as_json: Json = False,
+        fmt: Annotated[str, typer.Option("--format", help="What to print of the report: md (the report), html "
+                                                          "(self-contained file), svg (the timeline), json, or "
+                                                          "path (its file paths only).")] = "md",
+    ) -> None:  # fmt: skip
+        """List the drill reports kept next to the audit log (newest first), or print one (reopen it)."""
+        try:
+            ctx = load_context((config_dir or Path.cwd()).resolve())
+            directory = drill_report.reports_dir(ctx, audit_log)
+            if name is None:
+                found = drill_report.list_reports(directory)
+                if as_json:
+                    typer.echo(json.dumps(found, indent=2))
+                    return
+                table = Table(title=f"drill reports in {directory}: {len(found)}", title_justify="left")
+                for column in ("name", "started", "outcome", "RTO", "RPO"):
+                    table.add_column(column, overflow="fold")
+                for r in found:
+                    table.add_row(r["name"], r["startedAt"] or "", r["outcome"] or "", r["rto"] or "", r["rpo"] or "")
+                console.print(table)
+                return
+            if fmt not in ("md", "html", "svg", "json", "path"):
+                raise DeclarationError("--format", f"{fmt!r} is not md, html, svg, json or path")
+            found_json = drill_report.find_report(directory, name)
+        except DOMAIN_ERRORS as err:
+            raise _fail(err) from None
+        if fmt == "path" or as_json:
+            paths = {ext: str(found_json.with_suffix(f".{ext}")) for ext in ("md", "html", "svg", "json")}
+            typer.echo(json.dumps(paths, indent=2) if as_json else "\n".join(paths.values()))
+            return
+        typer.echo(found_json.with_suffix(f".{fmt}").read_text(encoding="utf-8"), nl=False)
 
 
 def _safe(name: str) -> str:

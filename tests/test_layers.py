@@ -24,6 +24,8 @@ MODEL_LAYER = [
     "regionpair.components.signals_plan",
     "regionpair.components.cdn_model",
     "regionpair.components.state_model",
+    "regionpair.components.evidence_model",
+    "regionpair.components.dashboard_model",
     "regionpair.policies.pack",
 ]
 

@@ -73,6 +73,8 @@ class SharedDeclaration(_Model):
     """Read path through CloudFront origin failover over one bucket pair (docs/signals-and-cdn.md)."""
     identity: Identity | None = None
     """Sign-in: a Cognito user pool per region, kept alike and in step (docs/identity.md)."""
+    dashboard: bool = True
+    """A CloudWatch dashboard per half showing both regions side by side (components/dashboard.py)."""
     tags: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("name")

@@ -62,6 +62,9 @@ class DrillResult:
     name: str
     seconds: float
     detail: str
+    started: float | None = None
+    """Clock time (epoch seconds) the step started and ended: the drill report's timeline."""
+    ended: float | None = None
 
 
 @dataclass
@@ -74,6 +77,8 @@ class DrillReport:
     rollback: list[DrillResult] = field(default_factory=list)
     rollback_error: str | None = None
     resumable: bool = False
+    failed: list[DrillResult] = field(default_factory=list)
+    """Timing of the steps that raised: the failed step, then a failed rollback step if any."""
 
     @property
     def outcome(self) -> str:
@@ -92,7 +97,8 @@ class DrillReport:
         """Structured values for --json and the audit log."""
         return {"outcome": self.outcome, "failedStep": self.failed_step, "error": self.error,
                 "steps": [asdict(s) for s in self.steps], "rollback": [asdict(s) for s in self.rollback],
-                "rollbackError": self.rollback_error, "resumable": self.resumable}  # fmt: skip
+                "rollbackError": self.rollback_error, "resumable": self.resumable,
+                "failedTimings": [asdict(s) for s in self.failed]}  # fmt: skip
 
 
 def table_replicas(clients: Any, ctx: PairContext) -> list[dict[str, Any]]:
@@ -161,11 +167,14 @@ def run_drill(
     resume: bool = False,
     expected_dns: Callable[[bool], Callable[[list[str]], bool] | None] | None = None,
     progress: Callable[[str], None] = lambda _m: None,
+    test_sends: Callable[[], str] | None = None,
 ) -> DrillReport:
     """Execute the plan in order; see the module docstring for what happens when a step fails.
 
     `expected_dns(to_standby)` gives the DNS check of each switch (see `stop.dns_expectation`); without it the
     DNS step is reported unavailable and the switch step fails (a drill verifies routing).
+    `test_sends` (regionpair/ops/standby_sends.run) runs as step `test-sends` after `verify`, while the standby
+    serves: it raises when the standby refuses a send, which fails the drill like any step.
     """
     clock = clock or stop.Clock()
     table, key = ctx.state_table, ctx.state_key
@@ -230,14 +239,22 @@ def run_drill(
         "fence-back": lambda: set_to(AppState.FENCED), "failback": lambda: do_switch(False),
         "unfence": lambda: set_to(AppState.ACTIVE),
     }  # fmt: skip
+    names = [s.name for s in drill_plan(ctx)]
+    if test_sends is not None:
+        actions["test-sends"] = test_sends
+        names.insert(names.index("verify") + 1, "test-sends")
 
     def timed(name: str, into: list[DrillResult]) -> None:
         progress(f"{name}...")
         start = clock.now()
-        detail = actions[name]()
-        into.append(DrillResult(name, round(clock.now() - start, 1), detail))
+        try:
+            detail = actions[name]()
+        except (OpsError, *AWS_ERRORS) as err:
+            report.failed.append(DrillResult(name, round(clock.now() - start, 1), str(err), start, clock.now()))
+            raise
+        into.append(DrillResult(name, round(clock.now() - start, 1), detail, start, clock.now()))
 
-    for name in [s.name for s in drill_plan(ctx)]:
+    for name in names:
         if name in done:
             continue
         try:
