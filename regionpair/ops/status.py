@@ -145,3 +145,36 @@ def render(value: Any) -> str:
         return ", ".join(f"{k}={render(v) if isinstance(v, dict | list) else v}" for k, v in value.items()
                          if v not in (None, [], {}) or k in ("lastValue",))  # fmt: skip
     return str(value)
+
+
+def status_problem(fields: dict[str, Field], ctx: PairContext) -> str | None:
+    """Why `status` must exit non-zero: nothing could be read, or the standby's control fields could not.
+
+    The control fields are what a failover acts on, in the standby region: the STOP alarm and its metric (or
+    the Region switch plan). Other fields unavailable (Route 53's control plane, the primary during an outage,
+    an app-state table not deployed) are expected in the event `status` exists for, and keep exit 0.
+    """
+    readable = {k: v for k, v in fields.items() if k != "previousRunUnfinished"}
+    reasons = [f"{k}: {_why(v)}" for k, v in readable.items() if _why(v) is not None]
+    if readable and len(reasons) == len(readable):
+        return "nothing could be read (" + "; ".join(reasons)[:300] + ")"
+    region_switch_mode = ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH
+    control = ["regionSwitchPlan"] if region_switch_mode else ["stopAlarm", "stopMetric"]
+    bad = [f"{k}: {unavailable(fields[k])}" for k in control if unavailable(fields.get(k)) is not None]
+    if bad:
+        return f"the standby's control fields could not be read in {ctx.standby_region} ({'; '.join(bad)[:300]})"
+    return None
+
+
+def _why(value: Any) -> str | None:
+    """Why a field (or every part of it) is unavailable; None when any part of it was read."""
+    why = unavailable(value)
+    if why is not None:
+        return why
+    if isinstance(value, dict) and value and all(isinstance(v, dict) for v in value.values()):
+        parts = [_why(v) for v in value.values()]
+        return parts[0] if all(p is not None for p in parts) else None
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        if all("error" in v for v in value):
+            return str(value[0]["error"])
+    return None
