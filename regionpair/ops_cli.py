@@ -65,6 +65,10 @@ Timeout = Annotated[
     float, typer.Option(help="Seconds for the whole command: publishing and every verification wait together.")
 ]
 Region = Annotated[str | None, typer.Option(help="One of the pair's two regions.")]
+SyncTimeout = Annotated[
+    float, typer.Option(help="Seconds for the whole sync (reads and writes); writes not made by then stay in the "
+                             "checkpoint for a rerun.")
+]  # fmt: skip
 Checkpoint = Annotated[
     Path | None,
     typer.Option(help="Resume file of an interrupted run; default: <config dir>/.regionpair/sync-<command>-"
@@ -254,7 +258,8 @@ def register(app: typer.Typer) -> None:
         _emit(data, as_json, f"{command}: {report.outcome}")
         if report.verified:
             return
-        raise typer.Exit(EXIT_UNVERIFIED if report.landed or not report.unknown else EXIT_UNKNOWN)
+        unknown = report.unknown and not (report.landed or report.confirmed)
+        raise typer.Exit(EXIT_UNKNOWN if unknown else EXIT_UNVERIFIED)
 
     def _preconditions(ctx: PairContext, clients: Clients, to_standby: bool, force: bool) -> list[str]:
         """Failover: the app is fenced (seed 001). Failback: the primary is healthy. `--force` skips either."""
@@ -523,7 +528,7 @@ def register(app: typer.Typer) -> None:
     @sync_app.command("suppression")
     def sync_suppression(
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
-        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None,
+        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None, timeout: SyncTimeout = 3600,
     ) -> None:  # fmt: skip
         """Union the SES account suppression lists of both regions (earliest entry wins)."""
         try:
@@ -531,7 +536,8 @@ def register(app: typer.Typer) -> None:
             lists: list[sync.RegionList] = [
                 sync.SuppressionList(clients.get("sesv2", ctx.region_of(r)), ctx.region_of(r)) for r in Role
             ]
-            _sync(ctx, lists, dry_run, checkpoint, audit_log, "suppression", "account", as_json)
+            with Deadline(timeout).active():
+                _sync(ctx, lists, dry_run, checkpoint, audit_log, "suppression", "account", as_json)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
 
@@ -539,7 +545,7 @@ def register(app: typer.Typer) -> None:
     def sync_contacts(
         contact_list: Annotated[str, typer.Argument(help="Contact list name (the same in both regions).")],
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
-        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None,
+        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None, timeout: SyncTimeout = 3600,
     ) -> None:  # fmt: skip
         """Union an SES contact list across both regions; an unsubscription or topic opt-out in either wins."""
         try:
@@ -547,15 +553,16 @@ def register(app: typer.Typer) -> None:
             lists: list[sync.RegionList] = [
                 sync.ContactList(clients.get("sesv2", ctx.region_of(r)), ctx.region_of(r), contact_list) for r in Role
             ]
-            _sync(ctx, lists, dry_run, checkpoint, audit_log, "contacts", contact_list, as_json,
-                  sync.unsubscribe_wins)  # fmt: skip
+            with Deadline(timeout).active():
+                _sync(ctx, lists, dry_run, checkpoint, audit_log, "contacts", contact_list, as_json,
+                      sync.unsubscribe_wins)  # fmt: skip
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
 
     @sync_app.command("opt-outs")
     def sync_opt_outs(
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
-        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None,
+        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None, timeout: SyncTimeout = 3600,
     ) -> None:  # fmt: skip
         """Union the SMS opt-out lists of both regions."""
         try:
@@ -567,7 +574,8 @@ def register(app: typer.Typer) -> None:
                 sync.OptOutList(clients.get("pinpoint-sms-voice-v2", ctx.region_of(r)), ctx.region_of(r), name)
                 for r in Role
             ]
-            _sync(ctx, lists, dry_run, checkpoint, audit_log, "opt-outs", name, as_json)
+            with Deadline(timeout).active():
+                _sync(ctx, lists, dry_run, checkpoint, audit_log, "opt-outs", name, as_json)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
 
