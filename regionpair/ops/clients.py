@@ -7,6 +7,7 @@ capped by the time left and no call is sent after the deadline.
 from __future__ import annotations
 
 import os
+import threading
 from typing import Any, ClassVar
 
 import boto3
@@ -45,6 +46,7 @@ class Clients:
         self.endpoint_url = endpoint_url
         self.config = config or RETRY_CONFIG
         self._cache: dict[tuple[str, str | None], Any] = {}
+        self._lock = threading.RLock()  # boto3 sessions are not thread-safe: clients are created one at a time
         self.credential_failures: list[str] = []
         self.explicit_profile = (
             explicit_profile if explicit_profile is not None
@@ -104,9 +106,10 @@ class Clients:
     def get(self, service: str, region: str | None = None) -> Any:
         """A client for `service` in `region` (Route 53 is global: region is ignored)."""
         key = (service, None if service == "route53" else region)
-        if key not in self._cache:
-            self._cache[key] = self.created(service, region)
-        return self._cache[key]
+        with self._lock:
+            if key not in self._cache:
+                self._cache[key] = self.created(service, region)
+            return self._cache[key]
 
     def created(self, service: str, region: str | None) -> Any:
         """Build one client (overridable: tests attach fault-injection hooks here)."""
