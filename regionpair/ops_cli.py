@@ -467,6 +467,9 @@ def register(app: typer.Typer) -> None:
                                resume=resume, expected_dns=dns, progress=record_progress)  # fmt: skip
             run.finish(report.outcome, report.as_dict())
         if report.failed_step is not None:
+            credentials = clients.credentials_error()
+            if credentials is not None:  # the step failed because no call could be made: say that, once
+                raise _fail(credentials)
             if as_json:
                 typer.echo(json.dumps(report.as_dict(), indent=2, default=str))
             typer.echo(f"regionpair: drill {report.outcome}", err=True)
