@@ -302,11 +302,20 @@ def register(app: typer.Typer) -> None:
         log: Path, as_json: bool, approve: bool, run: auditlog.Run | None = None,
     ) -> None:  # fmt: skip
         """Region-switch mode: start the plan in the region being activated and follow it (docs/region-switch.md)."""
-        result = region_switch.switch(
-            clients, ctx.pair, to_standby=to_standby, who=auditlog.operator(), approve_steps=approve,
-            confirm_cancel=lambda q: typer.confirm(q, default=False), dry_run=dry_run, timeout=limit.remaining(),
-            progress=_progress(as_json),
-        )  # fmt: skip
+        try:
+            result = region_switch.switch(
+                clients, ctx.pair, to_standby=to_standby, who=auditlog.operator(), approve_steps=approve,
+                confirm_cancel=lambda q: typer.confirm(q, default=False), dry_run=dry_run,
+                timeout=limit.remaining(), progress=_progress(as_json),
+            )  # fmt: skip
+        except region_switch.ExecutionUnverifiedError as err:
+            # Started (or may have been) and not followed to its end: exit 3 like a STOP switch not verified.
+            data = {**asdict(err.result), "outcome": f"started, not verified: {err}"}
+            if run is not None:
+                run.finish(data["outcome"], data)
+            _emit(data, as_json, f"{command} (Region switch): started, not verified")
+            typer.echo(f"regionpair: {err}", err=True)
+            raise typer.Exit(EXIT_UNVERIFIED) from None
         data = asdict(result)
         if isinstance(result, region_switch.RunResult):
             data["steps"] = {s.name: {"status": s.status, "seconds": s.seconds} for s in result.steps}
