@@ -7,14 +7,23 @@ exit 1. Every command that changes a live account has `--dry-run` and appends to
 
 Exit codes (also in each command's help and docs/operations.md):
 0 done (and, for failover/failback, verified); 1 error or refusal, nothing changed by this command (or a drill
-step failed: see its output); 2 usage error; 3 published, routing not verified (failover/failback: the switch
-happened in CloudWatch, a verification step timed out or its API failed).
+step failed: see its output; for `status`: nothing could be read, or the standby's control fields could not);
+2 usage error; 3 published, routing not verified (failover/failback: the switch happened in CloudWatch, a
+verification step timed out or its API failed); 4 outcome unknown (a write was sent and its reply lost: it may
+have happened; rerun, which is safe, or check); 130/143 interrupted by SIGINT/SIGTERM (the audit log records
+what was done).
+
+Every state-changing command writes its audit intent before acting and its outcome after, also when
+interrupted; a run that was killed outright is reported by the next one. `--timeout` is one deadline for the
+whole command (`regionpair/ops/deadline.py`).
 """
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,17 +38,21 @@ from regionpair.components.declaration import AppState, DeclarationError, Role, 
 from regionpair.components.signals_plan import composite_alarm_name
 from regionpair.ops import audit as live_audit
 from regionpair.ops import auditlog, measure, region_switch, standby_sends, state, stop, sync
+from regionpair.ops import clients as clients_module
 from regionpair.ops import report as drill_report
 from regionpair.ops.clients import Clients
 from regionpair.ops.context import PairContext, load_context
+from regionpair.ops.deadline import Deadline
 from regionpair.ops.drill import drill_plan, run_drill
-from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error, reason
-from regionpair.ops.status import pair_status, render
+from regionpair.ops.errors import AWS_ERRORS, CredentialsError, OpsError, aws_error, credentials_problem, reason
+from regionpair.ops.status import pair_status, render, status_problem
 
-EXIT_OK, EXIT_ERROR, EXIT_UNVERIFIED = 0, 1, 3
+EXIT_OK, EXIT_ERROR, EXIT_UNVERIFIED, EXIT_UNKNOWN = 0, 1, 3, 4
 EXIT_CODES = (
     "Exit codes: 0 done and verified; 1 error or refusal (one line on stderr); 2 usage error; "
-    "3 published, routing not verified (the switch happened; a check timed out or its API failed)."
+    "3 published, routing not verified (the switch happened; a check timed out or its API failed); "
+    "4 outcome unknown (a reply was lost: it may have been published; rerun or check the alarm); "
+    "130/143 interrupted (the audit log says what was done)."
 )
 
 ConfigDir = Annotated[Path | None, typer.Option(help="Directory of pair.yaml and the stack files; default: cwd.")]
@@ -60,6 +73,10 @@ Timeout = Annotated[
     float, typer.Option(help="Seconds for the whole command: publishing and every verification wait together.")
 ]
 Region = Annotated[str | None, typer.Option(help="One of the pair's two regions.")]
+SyncTimeout = Annotated[
+    float, typer.Option(help="Seconds for the whole sync (reads and writes); writes not made by then stay in the "
+                             "checkpoint for a rerun.")
+]  # fmt: skip
 Checkpoint = Annotated[
     Path | None,
     typer.Option(help="Resume file of an interrupted run; default: <config dir>/.regionpair/<primary stack>/"
@@ -86,12 +103,76 @@ def _setup(
     return ctx, Clients(boto3.Session(profile_name=profile), endpoint_url=endpoint_url)
 
 
+def _credentials(err: BaseException | None) -> CredentialsError | None:
+    """The one line to print when credentials are why the command failed (it replaces any other advice)."""
+    if isinstance(err, CredentialsError):
+        return err
+    last = clients_module.Clients.last
+    if credentials_problem(err) and last is None:
+        return CredentialsError(f"AWS credentials: {credentials_problem(err)}")
+    if last is None or isinstance(err, DeclarationError):
+        return None
+    return last.credentials_error(err)
+
+
 def _fail(err: BaseException) -> typer.Exit:
+    err = _credentials(err) or err
     message = str(err).splitlines()[0] if str(err) else err.__class__.__name__
     if isinstance(err, ClientError):  # one not already named by the library: say which call and what next
         message = f"AWS {err.operation_name}: {reason(err)}; check the resource exists and your permissions, then rerun"
     typer.echo(f"regionpair: {message}", err=True)
     return typer.Exit(EXIT_ERROR)
+
+
+def _warn_unfinished(log: Path, as_json: bool) -> str | None:
+    """Say (on stderr) that the last state-changing run did not finish; returned for the new run's details."""
+    note = auditlog.unfinished_note(log)
+    if note:
+        typer.echo(f"regionpair: warning: {note}", err=True)
+    return note
+
+
+@contextmanager
+def _audited(
+    log: Path, command: str, details: dict[str, Any], clients: Clients, as_json: bool,
+    snapshot: Callable[[], dict[str, Any]] = dict,
+) -> Iterator[auditlog.Run]:  # fmt: skip
+    """A state-changing run: credentials checked, intent written, outcome (or interruption) recorded.
+
+    A domain error becomes one line and exit 1 (recorded as failed with what was done so far); Ctrl-C and
+    SIGTERM are recorded as interrupted and exit 130/143.
+    """
+    previous = _warn_unfinished(log, as_json)
+    try:
+        clients.check_credentials()
+    except CredentialsError as err:
+        raise _fail(err) from None
+    extra = {"previousRunUnfinished": previous} if previous else {}
+    try:
+        with auditlog.guarded(log, command, {**details, **extra}) as run:
+            run.snapshot = snapshot
+            try:
+                yield run
+            except DOMAIN_ERRORS as err:
+                shown = _credentials(err) or err
+                run.finish(f"failed: {str(shown).splitlines()[0] if str(shown) else type(shown).__name__}",
+                           _snapshot(snapshot))  # fmt: skip
+                raise _fail(shown) from None
+    except (KeyboardInterrupt, auditlog.Terminated) as err:
+        done = _snapshot(snapshot)
+        shown = ("published", "outcomeUnknown", "written", "steps", "to")
+        what = "; ".join(f"{k}: {json.dumps(v, default=str)}" for k, v in done.items() if k in shown and v)
+        what = what or "nothing recorded"
+        typer.echo(f"regionpair: {command} interrupted ({'SIGINT' if isinstance(err, KeyboardInterrupt) else err}); "
+                   f"done so far: {what}; recorded in {log}", err=True)  # fmt: skip
+        raise typer.Exit(auditlog.interrupt_exit_code(err)) from None
+
+
+def _snapshot(snapshot: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    try:
+        return dict(snapshot())
+    except Exception as err:
+        return {"snapshotError": repr(err)}
 
 
 def _emit(data: dict[str, Any], as_json: bool, title: str) -> None:
@@ -121,17 +202,33 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def status(
         stack: Stacks = None,
-        config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, as_json: Json = False
-    ) -> None:
+        config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, as_json: Json = False,
+        timeout: Annotated[float, typer.Option(help="Seconds for all the reads together; a field not read by then "
+                                                    "is unavailable.")] = 60,
+    ) -> None:  # fmt: skip
         """STOP alarm and metric, health check, DNS answer, app state, table replicas, each region's composite.
 
-        Every field is read on its own and shows its value or "unavailable: <reason>".
+        Every field is read on its own and shows its value or "unavailable: <reason>". Exit 1 when nothing
+        could be read or the standby's control fields could not (the STOP alarm or the Region switch plan, the
+        app state), with one line saying which; a credentials problem is one line.
         """
         try:
             ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
+            with Deadline(timeout).active():
+                fields = pair_status(clients, ctx)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
-        _emit(pair_status(clients, ctx), as_json, f"region pair {ctx.pair.shared.name}")
+        credentials = clients.credentials_error()
+        if credentials is not None:  # every field would say "unavailable" for the same reason: say it once
+            raise _fail(credentials)
+        note = auditlog.unfinished_note(ctx.audit_log)
+        if note:
+            fields["previousRunUnfinished"] = note
+        _emit(fields, as_json, f"region pair {ctx.pair.shared.name}")
+        problem = status_problem(fields, ctx)
+        if problem:
+            typer.echo(f"regionpair: status incomplete: {problem}", err=True)
+            raise typer.Exit(EXIT_ERROR)
 
     def _switch(
         to_standby: bool, config_dir: Path | None, profile: str | None, endpoint_url: str | None, dry_run: bool,
@@ -139,30 +236,48 @@ def register(app: typer.Typer) -> None:
         stack: list[str] | None = None,
     ) -> None:  # fmt: skip
         command = "failover" if to_standby else "failback"
-        log: Path | None = audit_log
+        limit = Deadline(timeout)  # one deadline for the whole command, from the start
         try:
             ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
-            log = audit_log or ctx.audit_log
-            if ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH:
-                if not to_standby and not force:
-                    _preconditions(ctx, clients, to_standby, force)
-                _run_plan(clients, ctx, command, to_standby, dry_run, timeout, log, as_json, approve)
-                return
-            notes = _preconditions(ctx, clients, to_standby, force)
-            target = ctx.standby_region if to_standby else ctx.primary_region
-            expected = None if dry_run else stop.dns_expectation(clients.get("apigateway", target), ctx)
-            report = stop.switch(clients, ctx, to_standby=to_standby, timeout=timeout, dry_run=dry_run,
-                                 expected_dns=expected, progress=_progress(as_json))  # fmt: skip
         except DOMAIN_ERRORS as err:
-            if not dry_run and log is not None:
-                auditlog.record(log, command, {"published": [], "force": force}, f"failed: {err}")
             raise _fail(err) from None
-        data = {**report.as_dict(), "preconditions": notes}
-        if not dry_run:
-            auditlog.record(log, command, data, report.outcome)
+        log = audit_log or ctx.audit_log
+        report = stop.SwitchReport(command)
+        notes: list[str] = []
+        region_switch_mode = ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH
+        with limit.active():
+            if dry_run:
+                try:
+                    if region_switch_mode:
+                        _run_plan(clients, ctx, command, to_standby, True, limit, log, as_json, approve)
+                        return
+                    report = stop.switch(clients, ctx, to_standby=to_standby, timeout=timeout, dry_run=True,
+                                         progress=_progress(as_json), deadline=limit)  # fmt: skip
+                except DOMAIN_ERRORS as err:
+                    raise _fail(err) from None
+                _emit({**report.as_dict(), "preconditions": ["dry run: not checked"]}, as_json,
+                      f"{command}: {report.outcome}")  # fmt: skip
+                return
+            details = {"force": force, "timeout": timeout}
+            with _audited(log, command, details, clients, as_json,
+                          lambda: {**report.as_dict(), "preconditions": notes}) as run:  # fmt: skip
+                if region_switch_mode:
+                    if not to_standby and not force:
+                        _preconditions(ctx, clients, to_standby, force)
+                    _run_plan(clients, ctx, command, to_standby, False, limit, log, as_json, approve, run)
+                    return
+                notes += _preconditions(ctx, clients, to_standby, force)
+                target = ctx.standby_region if to_standby else ctx.primary_region
+                expected = stop.dns_expectation(clients.get("apigateway", target), ctx)
+                report = stop.switch(clients, ctx, to_standby=to_standby, timeout=timeout, expected_dns=expected,
+                                     progress=_progress(as_json), deadline=limit, report=report)  # fmt: skip
+                data = {**report.as_dict(), "preconditions": notes}
+                run.finish(report.outcome, data)
         _emit(data, as_json, f"{command}: {report.outcome}")
-        if not dry_run and not report.verified:
-            raise typer.Exit(EXIT_UNVERIFIED)
+        if report.verified:
+            return
+        unknown = report.unknown and not (report.landed or report.confirmed)
+        raise typer.Exit(EXIT_UNKNOWN if unknown else EXIT_UNVERIFIED)
 
     def _preconditions(ctx: PairContext, clients: Clients, to_standby: bool, force: bool) -> list[str]:
         """Failover: the app is fenced (seed 001). Failback: the primary is healthy. `--force` skips either."""
@@ -175,6 +290,9 @@ def register(app: typer.Typer) -> None:
             try:
                 item, region, _ = state.read_anywhere(clients, ctx.state_table, ctx.state_key, order)
             except OpsError as err:
+                credentials = clients.credentials_error()
+                if credentials is not None:  # --force would not help: nothing can be published either
+                    raise credentials from None
                 raise OpsError(f"cannot read the app state ({err}); pass --force to fail over without it") from None
             if item.state is not AppState.FENCED:
                 raise state.StateError(
@@ -198,21 +316,35 @@ def register(app: typer.Typer) -> None:
         return [f"primary healthy ({name} not in ALARM, or only for silence by design)"]
 
     def _run_plan(
-        clients: Clients, ctx: PairContext, command: str, to_standby: bool, dry_run: bool, timeout: float,
-        log: Path, as_json: bool, approve: bool, collect: list[Any] | None = None,
+        clients: Clients, ctx: PairContext, command: str, to_standby: bool, dry_run: bool, limit: Deadline,
+        log: Path, as_json: bool, approve: bool, run: auditlog.Run | None = None, collect: list[Any] | None = None,
     ) -> None:  # fmt: skip
         """Region-switch mode: start the plan in the region being activated and follow it (docs/region-switch.md)."""
-        result = region_switch.switch(
-            clients, ctx.pair, to_standby=to_standby, who=auditlog.operator(), approve_steps=approve,
-            confirm_cancel=lambda q: typer.confirm(q, default=False), dry_run=dry_run, timeout=timeout,
-            progress=_progress(as_json),
-        )  # fmt: skip
+        try:
+            result = region_switch.switch(
+                clients, ctx.pair, to_standby=to_standby, who=auditlog.operator(), approve_steps=approve,
+                confirm_cancel=lambda q: typer.confirm(q, default=False), dry_run=dry_run,
+                timeout=limit.remaining(), progress=_progress(as_json),
+            )  # fmt: skip
+        except region_switch.ExecutionUnverifiedError as err:
+            # Started (or may have been) and not followed to its end: exit 3 like a STOP switch not verified.
+            data = {**asdict(err.result), "outcome": f"started, not verified: {err}"}
+            if collect is not None and isinstance(err.result, region_switch.RunResult):
+                collect.append(err.result)  # the drill report's evidence
+            if run is not None:
+                run.finish(data["outcome"], data)
+            _emit(data, as_json, f"{command} (Region switch): started, not verified")
+            typer.echo(f"regionpair: {err}", err=True)
+            raise typer.Exit(EXIT_UNVERIFIED) from None
         data = asdict(result)
         if collect is not None and isinstance(result, region_switch.RunResult):
             collect.append(result)  # the drill report's evidence
         if isinstance(result, region_switch.RunResult):
             data["steps"] = {s.name: {"status": s.status, "seconds": s.seconds} for s in result.steps}
-            auditlog.record(log, command, data, result.state)
+            if run is not None:
+                run.finish(result.state, data)
+            else:
+                auditlog.record(log, command, data, result.state)
         _emit(data, as_json, f"{command} (Region switch){' dry run' if dry_run else ''}")
         if isinstance(result, region_switch.RunResult) and not result.verified:
             raise typer.Exit(EXIT_UNVERIFIED)
@@ -277,23 +409,31 @@ def register(app: typer.Typer) -> None:
     ) -> None:  # fmt: skip
         """Change the app state in order (fence before failover) with a conditional write."""
         who = auditlog.operator()
-        log = audit_log
         try:
             ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
-            log = audit_log or ctx.audit_log
             if not ctx.state_table:
                 raise state.StateError("pair.yaml appState: not declared; add appState to use the app state")
             write_in = ctx.check_region(region, ctx.primary_region)
-            before, after = state.set_state(
-                clients.get("dynamodb", write_in), ctx.state_table, ctx.state_key, target, who=who, dry_run=dry_run,
-            )  # fmt: skip
         except DOMAIN_ERRORS as err:
-            if not dry_run and log is not None:
-                auditlog.record(log, "state set", {"target": target.value}, f"failed: {err}")
             raise _fail(err) from None
-        if not dry_run:
-            auditlog.record(log, "state set", {"from": before.state.value, "to": after.state.value,
-                                               "region": write_in}, "ok")  # fmt: skip
+        log = audit_log or ctx.audit_log
+        table = ctx.state_table
+
+        def change() -> tuple[state.StateItem, state.StateItem]:
+            return state.set_state(clients.get("dynamodb", write_in), table, ctx.state_key, target, who=who,
+                                   dry_run=dry_run)  # fmt: skip
+
+        if dry_run:
+            try:
+                with Deadline(60).active():
+                    before, after = change()
+            except DOMAIN_ERRORS as err:
+                raise _fail(err) from None
+        else:
+            with _audited(log, "state set", {"to": target.value, "region": write_in}, clients, as_json) as run:
+                with Deadline(60).active():
+                    before, after = change()
+                run.finish("ok", {"from": before.state.value, "to": after.state.value})
         _emit(
             {"from": before.state.value, "to": after.state.value, "version": after.version, "dryRun": dry_run,
              "region": write_in},
@@ -328,31 +468,70 @@ def register(app: typer.Typer) -> None:
         Every drill writes a report (Markdown, HTML, SVG timeline, JSON) next to the audit log, with the measured
         RTO and RPO against the objectives: `regionpair report` lists and shows them.
         """
-        log = audit_log
         try:
             ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
-            log = audit_log or ctx.audit_log
             if on_failure not in ("rollback", "stop"):
                 raise DeclarationError("--on-failure", f"{on_failure!r} is not rollback or stop")
-            if ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH:
-                # The plan's workflows fence, switch and unfence; a failed execution stops where it is (the error
-                # names the execution and the step) and is resumed or canceled in the plan, not by the drill.
-                _region_switch_drill(clients, ctx, dry_run, timeout, log, as_json, approve)
-                return
-            if dry_run:
+            region_switch_mode = ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH
+            if dry_run and not region_switch_mode:
                 plan = {f"{i + 1}. {s.name}": s.action for i, s in enumerate(drill_plan(ctx))}
                 _emit(plan, as_json, "drill plan (dry run)")
                 return
-            def dns(to_standby: bool) -> Any:
-                target = ctx.standby_region if to_standby else ctx.primary_region
+        except DOMAIN_ERRORS as err:
+            raise _fail(err) from None
+        log = audit_log or ctx.audit_log
+        if region_switch_mode:
+            # The plan's workflows fence, switch and unfence; a failed execution stops where it is (the error
+            # names the execution and the step) and is resumed or canceled in the plan, not by the drill.
+            started, rpo, runs = time.time(), None if dry_run else _measured_rpo(clients, ctx), []
+            outcome = "failed"
+            try:
+                for to_standby in (True, False):
+                    name = "drill " + ("failover" if to_standby else "failback")
+                    limit = Deadline(timeout)
+                    with limit.active():
+                        if dry_run:
+                            try:
+                                _run_plan(clients, ctx, name, to_standby, True, limit, log, as_json, approve)
+                            except DOMAIN_ERRORS as err:
+                                raise _fail(err) from None
+                            continue
+                        with _audited(log, name, {"timeout": timeout}, clients, as_json) as run:
+                            _run_plan(clients, ctx, name, to_standby, False, limit, log, as_json, approve, run,
+                                      collect=runs)  # fmt: skip
+                outcome = "done"
+            finally:
+                if not dry_run and runs:  # written even when an execution fails or is unverified
+                    if not all(r.verified and r.succeeded for r in runs) or len(runs) < 2:
+                        outcome = "failed or unverified: see the executions"
+                    evidence = drill_report.from_region_switch(ctx, runs, operator=auditlog.operator(),
+                                                               started=started, ended=time.time(), rpo=rpo,
+                                                               outcome=outcome)  # fmt: skip
+                    path = drill_report.write_report(evidence, drill_report.reports_dir(ctx, log))["markdown"]
+                    auditlog.record(log, "drill report", {"report": str(path)}, outcome)
+                    if not as_json:
+                        console.print(f"report: {path}")
+            return
+
+        def dns(to_standby: bool) -> Any:
+            target = ctx.standby_region if to_standby else ctx.primary_region
+            with Deadline(min(timeout, 30)).active():
                 return stop.dns_expectation(clients.get("apigateway", target), ctx)
 
-            started, rpo, sends = time.time(), _measured_rpo(clients, ctx), []
-            test_sends = None if no_test_sends else (
-                lambda: standby_sends.run(clients, ctx, email_to=email_to, sms_to=sms_to, sms_from=sms_from,
-                                          into=sends))  # fmt: skip
+        progress: dict[str, Any] = {}
+
+        def record_progress(message: str) -> None:
+            progress.setdefault("steps", []).append(message)
+            _progress(as_json)(message)
+
+        started, rpo, sends = time.time(), _measured_rpo(clients, ctx), []
+        test_sends = None if no_test_sends else (
+            lambda: standby_sends.run(clients, ctx, email_to=email_to, sms_to=sms_to, sms_from=sms_from,
+                                      into=sends))  # fmt: skip
+        with _audited(log, "drill", {"resume": resume, "onFailure": on_failure, "timeout": timeout}, clients,
+                      as_json, lambda: progress) as run:  # fmt: skip
             report = run_drill(clients, ctx, who=auditlog.operator(), timeout=timeout, on_failure=on_failure,
-                               resume=resume, expected_dns=dns, progress=_progress(as_json),
+                               resume=resume, expected_dns=dns, progress=record_progress,
                                test_sends=test_sends)  # fmt: skip
             plan = [(s.name, s.action) for s in drill_plan(ctx)]
             if test_sends is not None:
@@ -361,14 +540,14 @@ def register(app: typer.Typer) -> None:
             evidence = drill_report.from_stop_drill(ctx, report, plan=plan, operator=auditlog.operator(),
                                                     started=started, ended=time.time(), rpo=rpo, sends=sends)
             path = drill_report.write_report(evidence, drill_report.reports_dir(ctx, log))["markdown"]
-        except DOMAIN_ERRORS as err:
-            if not dry_run and log is not None:
-                auditlog.record(log, "drill", {"resume": resume}, f"failed: {err}")
-            raise _fail(err) from None
-        payload = {**report.as_dict(), "report": str(path), "rto": evidence.rto.as_dict() if evidence.rto else None,
-                   "rpo": rpo.as_dict() if rpo else None, "testSends": [s.as_dict() for s in sends]}  # fmt: skip
-        auditlog.record(log, "drill", payload, report.outcome)
+            payload = {**report.as_dict(), "report": str(path),
+                       "rto": evidence.rto.as_dict() if evidence.rto else None,
+                       "rpo": rpo.as_dict() if rpo else None, "testSends": [s.as_dict() for s in sends]}  # fmt: skip
+            run.finish(report.outcome, payload)
         if report.failed_step is not None:
+            credentials = clients.credentials_error()
+            if credentials is not None:  # the step failed because no call could be made: say that, once
+                raise _fail(credentials)
             if as_json:
                 typer.echo(json.dumps(payload, indent=2, default=str))
             typer.echo(f"regionpair: drill {report.outcome}; report: {path}", err=True)
@@ -382,28 +561,6 @@ def register(app: typer.Typer) -> None:
                     rows[label] = f"{verdict.verdict}: {verdict.because} (objective {verdict.objective_seconds:g} s)"
             rows["report"] = str(path)
             _emit(rows, False, "drill: done")
-
-    def _region_switch_drill(
-        clients: Clients, ctx: PairContext, dry_run: bool, timeout: float, log: Path, as_json: bool, approve: bool
-    ) -> None:
-        """Both executions of the plan, then the report (written even when an execution fails or is unverified)."""
-        started, rpo, runs = time.time(), None if dry_run else _measured_rpo(clients, ctx), []
-        outcome = "failed"
-        try:
-            for to_standby in (True, False):
-                _run_plan(clients, ctx, "drill " + ("failover" if to_standby else "failback"), to_standby,
-                          dry_run, timeout, log, as_json, approve, collect=runs)  # fmt: skip
-            outcome = "done"
-        finally:
-            if not dry_run and runs:
-                if not all(r.verified and r.succeeded for r in runs) or len(runs) < 2:
-                    outcome = "failed or unverified: see the executions"
-                evidence = drill_report.from_region_switch(ctx, runs, operator=auditlog.operator(), started=started,
-                                                           ended=time.time(), rpo=rpo, outcome=outcome)  # fmt: skip
-                path = drill_report.write_report(evidence, drill_report.reports_dir(ctx, log))["markdown"]
-                auditlog.record(log, "drill report", {"report": str(path)}, outcome)
-                if not as_json:
-                    console.print(f"report: {path}")
 
     def _sync(
         ctx: PairContext, lists: list[sync.RegionList], dry_run: bool, checkpoint: Path | None, audit_log: Path | None,
@@ -420,16 +577,17 @@ def register(app: typer.Typer) -> None:
             path = checkpoint or ctx.state_dir / f"sync-{command}-{_safe(list_name)}.jsonl"
             result = sync.ApplyResult()
             details = {"list": list_name, "planned": sync_plan.total, "checkpoint": str(path)}
-            try:
+
+            def done() -> dict[str, Any]:
+                return {"written": result.written, "skipped": result.skipped, "pending": result.pending,
+                        "failedRegions": result.failed, "outcomeUnknown": result.unknown}  # fmt: skip
+
+            with _audited(log, f"sync {command}", details, clients_module.Clients.last or Clients(), as_json,
+                          done) as run:  # fmt: skip
                 sync.apply(lists, sync_plan, sync.Checkpoint(path, command, list_name), result)
-            except BaseException as err:
-                auditlog.record(log, f"sync {command}", {**details, "written": result.written,
-                                "skipped": result.skipped, "interrupted": True}, f"interrupted: {err!r}")  # fmt: skip
-                raise
+                run.finish("ok", {"written": result.written, "skipped": result.skipped, "interrupted": False})
             data["written"] = result.written
             data["skipped (written by an interrupted run)"] = result.skipped
-            auditlog.record(log, f"sync {command}", {**details, "written": result.written, "skipped": result.skipped,
-                                                      "interrupted": False}, "ok")  # fmt: skip
         _emit(data, as_json, f"sync {command} {list_name}{' (dry run)' if dry_run else ''}")
 
     @app.command()
@@ -458,7 +616,7 @@ def register(app: typer.Typer) -> None:
     def sync_suppression(
         stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
-        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None,
+        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None, timeout: SyncTimeout = 3600,
     ) -> None:  # fmt: skip
         """Union the SES account suppression lists of both regions (earliest entry wins)."""
         try:
@@ -466,7 +624,8 @@ def register(app: typer.Typer) -> None:
             lists: list[sync.RegionList] = [
                 sync.SuppressionList(clients.get("sesv2", ctx.region_of(r)), ctx.region_of(r)) for r in Role
             ]
-            _sync(ctx, lists, dry_run, checkpoint, audit_log, "suppression", "account", as_json)
+            with Deadline(timeout).active():
+                _sync(ctx, lists, dry_run, checkpoint, audit_log, "suppression", "account", as_json)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
 
@@ -475,7 +634,7 @@ def register(app: typer.Typer) -> None:
         contact_list: Annotated[str, typer.Argument(help="Contact list name (the same in both regions).")],
         stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
-        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None,
+        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None, timeout: SyncTimeout = 3600,
     ) -> None:  # fmt: skip
         """Union an SES contact list across both regions; an unsubscription or topic opt-out in either wins."""
         try:
@@ -483,8 +642,9 @@ def register(app: typer.Typer) -> None:
             lists: list[sync.RegionList] = [
                 sync.ContactList(clients.get("sesv2", ctx.region_of(r)), ctx.region_of(r), contact_list) for r in Role
             ]
-            _sync(ctx, lists, dry_run, checkpoint, audit_log, "contacts", contact_list, as_json,
-                  sync.unsubscribe_wins)  # fmt: skip
+            with Deadline(timeout).active():
+                _sync(ctx, lists, dry_run, checkpoint, audit_log, "contacts", contact_list, as_json,
+                      sync.unsubscribe_wins)  # fmt: skip
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
 
@@ -492,7 +652,7 @@ def register(app: typer.Typer) -> None:
     def sync_opt_outs(
         stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
-        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None,
+        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None, timeout: SyncTimeout = 3600,
     ) -> None:  # fmt: skip
         """Union the SMS opt-out lists of both regions."""
         try:
@@ -504,13 +664,16 @@ def register(app: typer.Typer) -> None:
                 sync.OptOutList(clients.get("pinpoint-sms-voice-v2", ctx.region_of(r)), ctx.region_of(r), name)
                 for r in Role
             ]
-            _sync(ctx, lists, dry_run, checkpoint, audit_log, "opt-outs", name, as_json)
+            with Deadline(timeout).active():
+                _sync(ctx, lists, dry_run, checkpoint, audit_log, "opt-outs", name, as_json)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
+
 
     @sync_app.command("users")
     def sync_users(
         source: UserSource = Role.PRIMARY,
+        stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
         audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None,
     ) -> None:  # fmt: skip
@@ -518,7 +681,7 @@ def register(app: typer.Typer) -> None:
         from regionpair.ops import user_sync
 
         try:
-            ctx, clients = _setup(config_dir, profile, endpoint_url)
+            ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
             pools = user_sync.pools_of(ctx.pair, lambda region: clients.get("cognito-idp", region))
             user_plan = user_sync.plan(pools, source)
             data: dict[str, Any] = user_plan.as_dict()
@@ -545,6 +708,12 @@ def register(app: typer.Typer) -> None:
                           if not dry_run else {})}, False, f"sync users{' (dry run)' if dry_run else ''}")  # fmt: skip
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
+
+
+
+def _safe(name: str) -> str:
+    """A list name as a file-name part."""
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
 
 
 def _measured_rpo(clients: Clients, ctx: PairContext) -> measure.RpoMeasurement | None:
@@ -597,7 +766,3 @@ def register_report(app: typer.Typer) -> None:
             return
         typer.echo(found_json.with_suffix(f".{fmt}").read_text(encoding="utf-8"), nl=False)
 
-
-def _safe(name: str) -> str:
-    """A list name as a file-name part."""
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)

@@ -6,8 +6,10 @@ progress saved, so `drill --resume` continues from the failed step. Either way t
 the error, the audit log and `--json`. Progress is written as each step completes (`.regionpair/drill.json`),
 so a killed drill can be resumed too.
 
-Time: `timeout` is one deadline for each switch (failover, failback) and for the drain, the longest waits; the
-whole drill can take about three times `timeout` in the worst case.
+Time: `timeout` is one deadline for each step (`regionpair.ops.deadline`: every AWS call's read timeout is
+capped by it and none is sent after it); the switches and the drain are the long ones, so the whole drill can
+take about three times `timeout` in the worst case. Rolling back, the failback's deadline also covers the wait
+for the next period that cancelling a pending failover may need.
 """
 
 from __future__ import annotations
@@ -247,8 +249,11 @@ def run_drill(
     def timed(name: str, into: list[DrillResult]) -> None:
         progress(f"{name}...")
         start = clock.now()
+        # Each step has its own deadline (a switch sets its own): a hung region fails the step within
+        # `timeout`, it cannot hold the drill.
         try:
-            detail = actions[name]()
+            with Deadline(timeout, now=clock.now).active():
+                detail = actions[name]()
         except (OpsError, *AWS_ERRORS) as err:
             report.failed.append(DrillResult(name, round(clock.now() - start, 1), str(err), start, clock.now()))
             raise

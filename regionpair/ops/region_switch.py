@@ -29,7 +29,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from regionpair.components.declaration import Pair, Role
 from regionpair.components.region_switch_model import plan_name, recovery_approach
-from regionpair.ops.errors import OpsError, reason
+from regionpair.ops.deadline import Deadline, current
+from regionpair.ops.errors import OpsError, outcome_unknown, reason
 
 SERVICE = "arc-region-switch"
 DONE = frozenset({"completed", "completedWithExceptions", "completedMonitoringApplicationHealth"})
@@ -43,6 +44,17 @@ class RegionSwitchError(OpsError):
     def __init__(self, plan: str, region: str, what: str, next_step: str) -> None:
         super().__init__(f"plan {plan} in {region}: {what}; {next_step}")
         self.plan, self.region, self.next_step = plan, region, next_step
+
+
+class ExecutionUnverifiedError(RegionSwitchError):
+    """The execution was started (or may have been) but could not be followed to its end: never "failed".
+
+    Its region was too slow to answer, or the deadline came first; the execution keeps running in AWS.
+    """
+
+    def __init__(self, plan: str, region: str, what: str, next_step: str, result: RunResult) -> None:
+        super().__init__(plan, region, what, next_step)
+        self.result = result
 
 
 class ExecutionFailedError(RegionSwitchError):
@@ -112,6 +124,13 @@ def _fail(plan: str, region: str, err: Exception, next_step: str) -> RegionSwitc
     return RegionSwitchError(plan, region, reason(err), next_step)
 
 
+def _transient(err: ClientError) -> bool:
+    """Throttling or a 5xx: the next poll may well succeed."""
+    status = err.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    code = err.response.get("Error", {}).get("Code", "")
+    return status >= 500 or status == 429 or "Throttl" in code or code in ("ServiceUnavailable", "InternalServerError")
+
+
 def _region(client: Any) -> str:
     return str(client.meta.region_name)
 
@@ -156,9 +175,30 @@ def start(client: Any, plan_arn: str, target: Target, *, comment: str, mode: str
             comment=comment[:1024],
         )  # fmt: skip
     except (ClientError, BotoCoreError) as err:
+        if outcome_unknown(err):  # sent, reply lost: the execution may be running; never start a second one
+            running = running_execution(client, plan_arn)
+            if running:
+                return running
+            result = RunResult(plan_arn, "unknown", region, target.action, target.target_region, state="unknown",
+                               verified=False)  # fmt: skip
+            raise ExecutionUnverifiedError(
+                plan_arn, region, f"StartPlanExecution's reply was lost ({reason(err)}): the execution may have "
+                "started", "run `regionpair status` (it shows a running execution) before starting again", result,
+            ) from None  # fmt: skip
         next_step = "read `regionpair status` (evaluation warnings, a running execution)"
         raise _fail(plan_arn, region, err, next_step) from None
     return str(out["executionId"])
+
+
+def running_execution(client: Any, plan_arn: str) -> str | None:
+    """The id of an execution of the plan still in progress in `client`'s region (None if none, or unreadable)."""
+    try:
+        page = client.list_plan_executions(planArn=plan_arn, maxResults=20)
+    except (ClientError, BotoCoreError):
+        return None
+    live = ("inProgress", "pending", "pendingManualApproval")
+    found = [e for e in page.get("items", []) if e.get("executionState") in live]
+    return str(max(found, key=lambda e: e["startTime"])["executionId"]) if found else None
 
 
 def approve(client: Any, plan_arn: str, execution_id: str, step: str, *, comment: str = "") -> None:
@@ -227,7 +267,9 @@ def follow(
     result = RunResult(plan_arn, execution_id, region, target.action, target.target_region, state="pending")
     seen: set[str] = set()
     asked: set[str] = set()
-    begun = time.monotonic()
+    # The command's deadline when one is active (the CLI's --timeout across all steps), else `timeout` from now.
+    limit = current() or Deadline(timeout)
+    last_error: str | None = None
     while True:
         try:
             for page in client.get_paginator("list_plan_execution_events").paginate(
@@ -267,16 +309,24 @@ def follow(
             if result.state in DONE:  # traffic moved; only the read-back failed
                 result.verified = False
                 return result
-            raise _fail(plan_arn, region, err, f"follow execution {execution_id} in the console") from None
+            if isinstance(err, ClientError) and not _transient(err):
+                raise _fail(plan_arn, region, err, f"follow execution {execution_id} in the console") from None
+            # A slow or briefly failing region: the execution runs in AWS regardless; keep following until the
+            # deadline, then say it was started and not verified.
+            last_error = reason(err)
+            progress(f"could not read the execution's progress ({last_error}); retrying")
         if result.state in DONE or result.state in STOPPED:
             break
-        if time.monotonic() - begun >= timeout:
-            raise RegionSwitchError(
-                plan_arn, region, f"execution {execution_id} still {result.state} after {timeout:.0f} s",
-                "it keeps running: follow it in the console or run `regionpair status`",
+        if limit.expired or limit.remaining() <= 0:
+            result.verified = False
+            why = f"; last error: {last_error}" if last_error else ""
+            raise ExecutionUnverifiedError(
+                plan_arn, region, f"execution {execution_id} started, still {result.state} at the deadline "
+                f"({limit.seconds:.0f} s){why}", "it keeps running: follow it in the console or run "
+                "`regionpair status`", result,
             )  # fmt: skip
         try:
-            sleep(interval)
+            sleep(max(min(interval, limit.remaining()), 0))
         except KeyboardInterrupt:
             if cancel(client, plan_arn, execution_id, confirm=confirm_cancel, comment="canceled from regionpair"):
                 result.state = "canceled"

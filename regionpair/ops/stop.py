@@ -326,8 +326,13 @@ class SwitchReport:
 
     @property
     def unknown(self) -> list[dict[str, Any]]:
-        """Publishes whose reply was lost: they may have landed."""
-        return [p for p in self.published if p.get("outcome") == "unknown"]
+        """Publishes whose reply was lost, or in flight when the command was interrupted: they may have landed."""
+        return [p for p in self.published if p.get("outcome") in ("unknown", "sending")]
+
+    @property
+    def confirmed(self) -> bool:
+        """The alarm reached the wanted state: what was published (or may have been) did land."""
+        return any(c.step == "alarm" and c.status == "ok" for c in self.checks)
 
     @property
     def landed(self) -> list[dict[str, Any]]:
@@ -473,6 +478,9 @@ def switch_outcome(report: SwitchReport) -> str:
     why = f"{bad.step} {bad.status}" + (f" ({bad.detail})" if bad.detail else "")
     if report.landed:
         return f"published, routing not verified: {why}"
+    if report.unknown and report.confirmed:
+        return (f"published (the alarm confirms it; {len(report.unknown)} reply(s) lost), routing not verified: "
+                f"{why}")  # fmt: skip
     if report.unknown:
         return (f"outcome unknown: {len(report.unknown)} datapoint(s) may have been published (reply lost); rerun "
                 f"or check the alarm; routing not verified: {why}")  # fmt: skip
@@ -516,22 +524,24 @@ def _publish_window(
             except OpsError:
                 pass  # cannot read it now: keep publishing, the window decides
         when = datetime.fromtimestamp(clock.now(), UTC)
-        stamp = when.isoformat(timespec="seconds")
+        # Recorded before it is sent ("sending"): interrupted mid-call, the report still says it may have landed.
+        entry: dict[str, Any] = {"value": value, "timestamp": when.isoformat(timespec="seconds"), "outcome": "sending"}
+        report.published.append(entry)
         try:
             publish(cw, alarm, value, when)
         except AWS_ERRORS as err:
             if outcome_unknown(err):  # the request was sent: CloudWatch may have the datapoint, never say it has not
-                report.published.append({"value": value, "timestamp": stamp, "outcome": "unknown",
-                                         "detail": f"may have been published: {reason(err)}"})  # fmt: skip
+                entry.update(outcome="unknown", detail=f"may have been published: {reason(err)}")
                 progress(f"datapoint {i + 1} of {needed}: reply lost, it may have been published ({reason(err)})")
                 continue
+            report.published.remove(entry)  # refused before it was sent: it did not land
             if not report.published:
                 raise aws_error(err, f"metric {alarm.namespace}/{alarm.metric}", alarm.region,
                                 "nothing was published; retry the command") from None  # fmt: skip
             status = "not attempted" if isinstance(err, DeadlineExceededError) else "unavailable"
             report.checks.append(Check("publish", status, f"datapoint {i + 1} of {needed}: {reason(err)}"))
             return
-        report.published.append({"value": value, "timestamp": stamp, "outcome": "published"})
+        entry["outcome"] = "published"
         progress(f"published {alarm.metric}={value:g} in {alarm.region} ({i + 1} of {needed})")
 
 

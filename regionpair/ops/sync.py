@@ -30,7 +30,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from regionpair.ops.errors import AWS_ERRORS, aws_error
+from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error, outcome_unknown, reason
 
 
 @dataclass(frozen=True)
@@ -286,6 +286,16 @@ class ApplyResult:
     written: int = 0
     skipped: int = 0
     """Already written by the interrupted run the checkpoint recorded."""
+    failed: dict[str, str] = field(default_factory=dict)
+    """Region -> why its writes stopped (the other region's writes still went ahead)."""
+    pending: int = 0
+    """Writes not made because their region stopped answering (the checkpoint keeps the rest for a rerun)."""
+    unknown: list[str] = field(default_factory=list)
+    """Writes sent whose reply was lost: they may have happened (every write here is idempotent: rerun)."""
+
+
+class PartialSyncError(OpsError):
+    """Some writes were made, some were not: the message says which region stopped and how to resume."""
 
 
 def apply(
@@ -306,7 +316,9 @@ def apply(
     fh = checkpoint.open() if checkpoint else None
     try:
         for region, entries in sync_plan.writes.items():
-            for entry in entries:
+            # A region that stops answering (503 after retries, hung, refused) stops only its own writes: the
+            # other region still gets its corrections, which is what protects recipients during an outage.
+            for position, entry in enumerate(entries):
                 marker = f"{region}:{entry.marker}"
                 if marker in done:
                     result.skipped += 1
@@ -314,9 +326,13 @@ def apply(
                 try:
                     by_region[region].put(entry)
                 except AWS_ERRORS as err:
-                    target = by_region[region]
-                    raise aws_error(err, f"{target.label} ({entry.key})", region,
-                                    "writes so far are in the checkpoint; rerun to resume") from None  # fmt: skip
+                    if outcome_unknown(err):
+                        result.unknown.append(f"{region}:{entry.key}")
+                    left = sum(1 for e in entries[position:] if f"{region}:{e.marker}" not in done)
+                    result.pending += left
+                    result.failed[region] = (f"{by_region[region].label} ({entry.key}): {reason(err)}; "
+                                             f"{left} write(s) not made")  # fmt: skip
+                    break
                 result.written += 1
                 if fh:
                     fh.write(json.dumps(marker) + "\n")
@@ -324,6 +340,11 @@ def apply(
     finally:
         if fh:
             fh.close()
+    if result.failed:
+        maybe = f"; {len(result.unknown)} may have been written (reply lost)" if result.unknown else ""
+        where = "; ".join(f"in {r}: {why}" for r, why in result.failed.items())
+        raise PartialSyncError(f"sync stopped {where}{maybe}; {result.written} written elsewhere; the checkpoint "
+                               "keeps what was done: rerun to resume (every write is idempotent)")  # fmt: skip
     if checkpoint is not None:
         checkpoint.path.unlink(missing_ok=True)  # a complete run needs no resume point
     return result

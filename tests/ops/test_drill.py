@@ -146,7 +146,7 @@ def test_stop_on_failure_then_resume(ctx, clients, independent, pair, fake_clock
 
 def test_cli_drill_failure_names_the_step_everywhere(ctx, endpoint, clients, independent, pair, pair_copy):
     result = CliRunner().invoke(app, ["drill", "--config-dir", str(pair_copy.path), "--endpoint-url", endpoint,
-                                      "--timeout", "0", "--json"])  # fmt: skip
+                                      "--timeout", "1", "--json"])  # fmt: skip
     assert result.exit_code == 1
     assert "regionpair: drill failed at step drain" in result.output, result.output  # moto: no replicas
     entry = json.loads((pair_copy.path / ".regionpair" / "primary" / "audit.log").read_text().splitlines()[-1])

@@ -103,7 +103,7 @@ def test_cli_failover_exit_code_3_and_audit_log_say_published(ctx, cli_clients, 
     state_tables(ctx, independent, regions=[ctx.standby_region])
     primary_down(faults, ctx)
     faults.add("refuse", "route53")
-    result = runner.invoke(app, ["failover", "--config-dir", str(pair_copy.path), "--json", "--timeout", "1"])
+    result = runner.invoke(app, ["failover", "--config-dir", str(pair_copy.path), "--json", "--timeout", "5"])
     assert result.exit_code == 3, result.output
     data = json.loads(result.output)
     assert data["outcome"].startswith("nothing published, routing not verified: health check unavailable")

@@ -186,7 +186,9 @@ def test_without_approve_the_wait_is_said_and_the_timeout_names_the_next_step(pa
     events(west, event(1, "stepPendingApproval", "approve"))
     execution(west, "pendingManualApproval")
     lines: list[str] = []
-    with pytest.raises(rs.RegionSwitchError, match="still pendingManualApproval after 0 s; it keeps running"):
+    # Started, not finished at the deadline: "not verified", never "failed" (the execution keeps running).
+    with pytest.raises(rs.ExecutionUnverifiedError,
+                       match=r"still pendingManualApproval at the deadline \(0 s\); it keeps running"):
         rs.switch(clients, pair, to_standby=True, who="a", timeout=0, sleep=lambda _s: None, progress=lines.append)
     assert any("waits for approval: rerun with --approve" in line for line in lines)
 
