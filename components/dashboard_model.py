@@ -124,13 +124,14 @@ def _cell(pair: Pair, role: Role, kind: str) -> dict[str, Any] | None:
 
 def dashboard_body(pair: Pair, role: Role) -> dict[str, Any]:
     """The dashboard of `role`'s half as a DashboardBody object (json.dumps it)."""
-    here, other = pair.half(role).region, pair.half(role.peer).region
     widgets: list[dict[str, Any]] = [{
         "type": "text", "x": 0, "y": 0, "width": 2 * WIDTH, "height": HEADER_HEIGHT,
+        # The same text in both halves (parity compares the two bodies): each region's copy reads alike.
         "properties": {"markdown": f"# Pair {pair.shared.name}: {pair.primary.region} (primary, left) | "
-                       f"{pair.secondary.region} (secondary, right)\nBuilt by the {role.value} stack in {here}; "
-                       f"its twin is `{dashboard_name(pair, role.peer)}` (built in {other}). Managed by Pulumi: "
-                       "edits in the console are overwritten."},
+                       f"{pair.secondary.region} (secondary, right)\nOne copy in each region: "
+                       f"`{dashboard_name(pair, Role.PRIMARY)}` (primary stack) and "
+                       f"`{dashboard_name(pair, Role.SECONDARY)}` (secondary stack), so either can be opened "
+                       "while the other region is down. Managed by Pulumi: edits in the console are overwritten."},
     }]  # fmt: skip
     y = HEADER_HEIGHT
     for kind in ROW_TITLES:

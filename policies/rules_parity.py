@@ -228,10 +228,14 @@ def compare(
             continue
         own_inputs = (built.get((a.type, a.name)) or Entry(token, name, {})).inputs
         have = restrict(dict(a.inputs), dict(own_inputs) if claim is not None else None, dict(b.inputs))
+        # A value both halves hold literally (a dashboard naming both regions) is equal, whatever its ids and
+        # placeholders would read: only a path where the raw values differ too is a difference.
+        raw = {h.text(p) for p, _, _ in differences(token, have, dict(b.inputs), "", name)
+               for h in (own_half, peer_half)}
         x = own_half.value(_substitute(have, my_ids))
         y = peer_half.value(_substitute(dict(b.inputs), their_ids))
         for path, u, v in differences(token, x, y, "", name):
-            if not path.startswith("__"):
+            if not path.startswith("__") and path in raw:
                 out.append(Difference(token, name, path, u, v, a.urn, b.urn))
     return out
 
