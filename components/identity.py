@@ -101,7 +101,10 @@ class UserPoolHalf(pulumi.ComponentResource):
             region=region,
             tags=tags,
             **_snake({**settings, **regional}),
-            opts=stateful(pair, Stateful.USER_POOL, identity.pool, self, depends_on=args.depends_on or None),
+            # Users live here and cannot be restored: with deletion protection, Pulumi also refuses (in preview) a
+            # change that would replace the pool (usernameAttributes, an attribute's type, the pool's name).
+            opts=stateful(pair, Stateful.USER_POOL, identity.pool, self, depends_on=args.depends_on or None,
+                          protect=identity.deletion_protection),
         )
         if shadow is not None:
             aws.lambda_.Permission(

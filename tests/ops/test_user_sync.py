@@ -276,3 +276,45 @@ def test_the_drill_plan_has_the_sign_in_step(ictx):
 
     steps = [s.name for s in drill_plan(ictx)]
     assert steps.index("sign-in") == steps.index("verify") + 1
+
+
+# ------------------------------------------------------------------------------------------ the shadow trigger
+@pytest.fixture
+def shadow_env(monkeypatch, endpoint, ictx):
+    """The trigger's environment as the program sets it, its boto3 client aimed at moto (AWS_ENDPOINT_URL)."""
+    from regionpair.components.lambda_src import user_shadow
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+    for key, value in {"PEER_REGION": WEST, "PEER_POOL_NAME": pool_name(ictx.pair, Role.SECONDARY),
+                       "FAILOVER_SIGN_IN": "email-otp", "USERNAME_ATTRIBUTE": "email"}.items():  # fmt: skip
+        monkeypatch.setenv(key, value)
+    monkeypatch.setattr(user_shadow, "_client", None)
+    monkeypatch.setattr(user_shadow, "_peer_pool_id", None)
+    return user_shadow
+
+
+def _confirmation(sub: str, email: str) -> dict:
+    return {"version": "1", "triggerSource": "PostConfirmation_ConfirmSignUp", "region": EAST,
+            "userPoolId": "us-east-1_x", "userName": sub,
+            "request": {"userAttributes": {"sub": sub, "email": email, "email_verified": "true",
+                                           "cognito:user_status": "CONFIRMED", "custom:tenant": "a"}},
+            "response": {}}  # fmt: skip
+
+
+def test_the_shadow_trigger_copies_a_confirmed_user_to_the_standby(pools, shadow_env):
+    event = _confirmation("11111111-2222-3333-4444-555555555555", "ann@example.com")
+    assert shadow_env.handler(event, None) is event, "a trigger must return the event"
+    copy = _users(pools, WEST)["ann@example.com"]
+    assert copy["custom:tenant"] == "a"
+    assert copy["custom:origin_sub"] == "11111111-2222-3333-4444-555555555555"
+    assert shadow_env.handler(event, None) is event, "a second confirmation (redelivery) updates, never duplicates"
+    assert list(_users(pools, WEST)) == ["ann@example.com"]
+
+
+def test_the_shadow_trigger_never_blocks_a_sign_up(shadow_env, endpoint, capsys):
+    """The standby's pool missing (or its region down): the event is returned, the failure logged for the sync."""
+    event = _confirmation("s", "bob@example.com")
+    assert shadow_env.handler(event, None) is event
+    logged = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert logged["shadow"] == "failed"
+    assert "no user pool notify-users-us-west-2" in logged["detail"]
