@@ -32,7 +32,7 @@ from pulumi_policy import (
 from pulumi_policy.proxy import UnknownValueError
 
 from regionpair.components import budgets
-from regionpair.policies import compare, observe, rules_evidence, rules_global_endpoint
+from regionpair.policies import compare, observe, rules_evidence, rules_global_endpoint, rules_region_switch_triggers
 from regionpair.policies import props as P
 
 MANDATORY, ADVISORY = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
@@ -568,3 +568,4 @@ ALL_POLICIES = [*PARITY_POLICIES, *RESOURCE_POLICIES, *STACK_POLICIES, *_signal_
                 *_messaging_policies()]  # fmt: skip
 ALL_POLICIES += rules_global_endpoint.POLICIES
 ALL_POLICIES += rules_evidence.POLICIES
+ALL_POLICIES += rules_region_switch_triggers.POLICIES
