@@ -157,3 +157,25 @@ def test_cli_drill_writes_the_report_and_report_reopens_it(ctx, endpoint, client
     missing = runner.invoke(app, ["report", "drill-19990101T000000Z", "--config-dir", str(pair_copy.path)])
     assert missing.exit_code == 1
     assert "regionpair report` lists them" in missing.output
+
+
+def test_a_region_switch_drill_report_has_each_executions_steps(ctx, tmp_path):
+    from regionpair.ops.region_switch import RunResult, StepTime
+
+    plan = "arn:aws:arc-region-switch::123456789012:plan/notify-switch:ab0ad5"
+    steps = [StepTime("fence-app-state", "completed", 4.0), StepTime("switch-dns", "completed", 31.0),
+             StepTime("release-app-state", "completed", 3.0)]  # fmt: skip
+    runs = [RunResult(plan, "us-west-2/1", ctx.standby_region, "activate", ctx.standby_region, "completed", steps,
+                      actual_recovery_time="PT1M35S"),
+            RunResult(plan, "us-east-1/2", ctx.primary_region, "activate", ctx.primary_region, "failed",
+                      [StepTime("fence-app-state", "failed", 2.0)])]  # fmt: skip
+    evidence = drill_report.from_region_switch(ctx, runs, operator="drill", started=0.0, ended=60.0, rpo=None,
+                                               outcome="failed or unverified: see the executions")  # fmt: skip
+    assert (evidence.rto.verdict, evidence.rto.measured_seconds) == ("met", 38.0)
+    paths = drill_report.write_report(evidence, tmp_path / "reports")
+    assert steps_in(paths["svg"]) == [("fence-app-state", "failover", "ok"), ("switch-dns", "failover", "ok"),
+                                      ("release-app-state", "failover", "ok"),
+                                      ("fence-app-state", "failback", "failed")]  # fmt: skip
+    md = paths["markdown"].read_text()
+    assert "Region switch's own recovery time for us-west-2/1: PT1M35S" in md
+    assert "| failover execution | activate us-west-2" in md
