@@ -415,11 +415,19 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def audit(
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, as_json: Json = False,
+        control_plane: Annotated[bool, typer.Option("--control-plane", help="Also check control-plane "
+                                                    "independence: Route 53 accelerated recovery on the hosted zone; "
+                                                    "in region-switch mode, the plan through each region's data "
+                                                    "plane.")] = False,
     ) -> None:  # fmt: skip
         """Read-only: build each region's manifest from the live account and compare them like the policy pack."""
         try:
             ctx, clients = _setup(config_dir, profile, endpoint_url)
             findings = live_audit.audit(clients, ctx)
+            if control_plane:
+                from regionpair.ops import independence
+
+                findings += independence.findings(clients, ctx)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
         if as_json:
