@@ -320,7 +320,12 @@ def register(app: typer.Typer) -> None:
                 _region_switch_drill(clients, ctx, dry_run, timeout, log, as_json, approve)
                 return
             if dry_run:
-                plan = {f"{i + 1}. {s.name}": s.action for i, s in enumerate(drill_plan(ctx))}
+                steps = [(s.name, s.action) for s in drill_plan(ctx)]
+                if not no_test_sends:
+                    at = [n for n, _ in steps].index("verify") + 1
+                    steps.insert(at, ("test-sends", f"send a test email (to {email_to}) and SMS from "
+                                                    f"{ctx.standby_region}"))  # fmt: skip
+                plan = {f"{i + 1}. {name}": action for i, (name, action) in enumerate(steps)}
                 _emit(plan, as_json, "drill plan (dry run)")
                 return
             def dns(to_standby: bool) -> Any:

@@ -179,3 +179,13 @@ def test_a_region_switch_drill_report_has_each_executions_steps(ctx, tmp_path):
     md = paths["markdown"].read_text()
     assert "Region switch's own recovery time for us-west-2/1: PT1M35S" in md
     assert "| failover execution | activate us-west-2" in md
+
+
+def test_drill_dry_run_lists_the_test_sends_step(pair_copy):
+    result = CliRunner().invoke(app, ["drill", "--dry-run", "--json", "--config-dir", str(pair_copy.path)])
+    assert result.exit_code == 0, result.output
+    steps = list(json.loads(result.output))
+    assert steps[steps.index("5. verify") + 1] == "6. test-sends"
+    skipped = CliRunner().invoke(app, ["drill", "--dry-run", "--json", "--no-test-sends", "--config-dir",
+                                       str(pair_copy.path)])  # fmt: skip
+    assert "6. fence-back" in json.loads(skipped.output)
