@@ -135,7 +135,9 @@ def from_region_switch(
     first = [r for r in rows if r.phase == "failover"]
     rto = measure.judge_rto([("failover", sum(r.seconds or 0.0 for r in first))] if first else [],
                             ctx.pair.shared.objectives.rto_seconds, counted=("failover",))  # fmt: skip
-    notes = ["Step durations as Region switch reports them; the timeline lays them end to end."]
+    notes = ["Step durations as Region switch reports them; the timeline lays them end to end.",
+             "No test sends in Region switch mode: the drill runs the failover and failback executions back to back "
+             "(a send from the standby between them is not yet built)."]
     notes += [f"Region switch's own recovery time for {run.execution_id}: {run.actual_recovery_time}"
               for run in runs if run.actual_recovery_time]  # fmt: skip
     return DrillEvidence(ctx.pair.shared.name, "Region switch (routing.mode region-switch)", ctx.primary_region,
