@@ -317,7 +317,10 @@ def register(app: typer.Typer) -> None:
             if ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH:
                 # The plan's workflows fence, switch and unfence; a failed execution stops where it is (the error
                 # names the execution and the step) and is resumed or canceled in the plan, not by the drill.
-                _region_switch_drill(clients, ctx, dry_run, timeout, log, as_json, approve)
+                send = None if no_test_sends else (
+                    lambda into: standby_sends.run(clients, ctx, email_to=email_to, sms_to=sms_to, sms_from=sms_from,
+                                                   into=into))  # fmt: skip
+                _region_switch_drill(clients, ctx, dry_run, timeout, log, as_json, approve, send)
                 return
             if dry_run:
                 steps = [(s.name, s.action) for s in drill_plan(ctx)]
@@ -369,26 +372,42 @@ def register(app: typer.Typer) -> None:
             _emit(rows, False, "drill: done")
 
     def _region_switch_drill(
-        clients: Clients, ctx: PairContext, dry_run: bool, timeout: float, log: Path, as_json: bool, approve: bool
-    ) -> None:
-        """Both executions of the plan, then the report (written even when an execution fails or is unverified)."""
+        clients: Clients, ctx: PairContext, dry_run: bool, timeout: float, log: Path, as_json: bool, approve: bool,
+        send: Any = None,
+    ) -> None:  # fmt: skip
+        """Both executions of the plan, test sends between them, then the report (even after a failure).
+
+        A refused test send fails the drill once the failback has run.
+        """
         started, rpo, runs = time.time(), None if dry_run else _measured_rpo(clients, ctx), []
+        sends: list[standby_sends.TestSend] = []
+        send_error: str | None = None
         outcome = "failed"
         try:
             for to_standby in (True, False):
                 _run_plan(clients, ctx, "drill " + ("failover" if to_standby else "failback"), to_standby,
                           dry_run, timeout, log, as_json, approve, collect=runs)  # fmt: skip
-            outcome = "done"
+                if to_standby and send is not None and not dry_run and runs and runs[-1].succeeded:
+                    try:
+                        send(sends)
+                    except OpsError as err:
+                        send_error = str(err)
+            outcome = "done" if send_error is None else f"failed: {send_error}"
         finally:
             if not dry_run and runs:
                 if not all(r.verified and r.succeeded for r in runs) or len(runs) < 2:
                     outcome = "failed or unverified: see the executions"
                 evidence = drill_report.from_region_switch(ctx, runs, operator=auditlog.operator(), started=started,
-                                                           ended=time.time(), rpo=rpo, outcome=outcome)  # fmt: skip
+                                                           ended=time.time(), rpo=rpo, outcome=outcome,
+                                                           sends=sends)  # fmt: skip
                 path = drill_report.write_report(evidence, drill_report.reports_dir(ctx, log))["markdown"]
-                auditlog.record(log, "drill report", {"report": str(path)}, outcome)
+                auditlog.record(log, "drill report", {"report": str(path), "testSends": [x.as_dict() for x in sends]},
+                                outcome)  # fmt: skip
                 if not as_json:
                     console.print(f"report: {path}")
+        if send_error is not None:
+            typer.echo(f"regionpair: drill {outcome}", err=True)
+            raise typer.Exit(EXIT_ERROR)
 
     def _sync(
         ctx: PairContext, lists: list[sync.RegionList], dry_run: bool, checkpoint: Path | None, audit_log: Path | None,

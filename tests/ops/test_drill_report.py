@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import boto3
 from botocore.stub import ANY, Stubber
@@ -189,3 +190,50 @@ def test_drill_dry_run_lists_the_test_sends_step(pair_copy):
     skipped = CliRunner().invoke(app, ["drill", "--dry-run", "--json", "--no-test-sends", "--config-dir",
                                        str(pair_copy.path)])  # fmt: skip
     assert "6. fence-back" in json.loads(skipped.output)
+
+
+def _region_switch_cli(pair_copy, endpoint, monkeypatch):
+    """The CLI's Region switch drill with the plan's executions answered by `region_switch.switch` (the library
+    layer, Stubber-tested in test_region_switch.py); SES (moto) answers the test send from the standby."""
+    from regionpair import ops_cli
+    from regionpair.ops.region_switch import RunResult, StepTime
+
+    (pair_copy.path / "pair.yaml").write_text(
+        (Path(__file__).resolve().parents[2] / "docs" / "examples" / "pair-region-switch.yaml").read_text())
+    calls: list[bool] = []
+
+    def executed(_clients, declared, *, to_standby, **_kw):
+        calls.append(to_standby)
+        target = declared.secondary.region if to_standby else declared.primary.region
+        return RunResult("arn:aws:arc-region-switch::123456789012:plan/notify-switch:ab0ad5", f"{target}/x", target,
+                         "activate", target, "completed", [StepTime("switch-dns", "completed", 31.0)])
+
+    monkeypatch.setattr(ops_cli.region_switch, "switch", executed)
+    args = ["drill", "--config-dir", str(pair_copy.path), "--endpoint-url", endpoint]
+    return calls, args
+
+
+def test_a_region_switch_drill_sends_from_the_standby_between_the_executions(pair_copy, endpoint, independent,
+                                                                           monkeypatch):  # fmt: skip
+    calls, args = _region_switch_cli(pair_copy, endpoint, monkeypatch)
+    ses = independent("sesv2", "us-west-2")
+    ses.create_email_identity(EmailIdentity="example.com")
+    ses.create_configuration_set(ConfigurationSetName="notify-transactional")
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert calls == [True, False]
+    [row] = [r for r in drill_report.list_reports(pair_copy.path / ".regionpair" / "reports")]
+    data = json.loads(Path(row["markdown"]).with_suffix(".json").read_text())
+    assert data["outcome"] == "done"
+    assert [(s["channel"], s["result"]) for s in data["testSends"]] == [("email", "sent"), ("sms", "skipped")]
+    assert data["rto"]["verdict"] == "met"
+
+
+def test_a_refused_send_fails_the_region_switch_drill_after_the_failback(pair_copy, endpoint, monkeypatch):
+    calls, args = _region_switch_cli(pair_copy, endpoint, monkeypatch)  # no SES identity in the standby
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert calls == [True, False], "the failback still ran"
+    assert "regionpair: drill failed: test sends from us-west-2: email failed" in result.output
+    [row] = drill_report.list_reports(pair_copy.path / ".regionpair" / "reports")
+    assert row["outcome"].startswith("failed: test sends")
