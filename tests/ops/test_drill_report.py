@@ -79,6 +79,7 @@ def test_a_drill_writes_a_report_with_measured_values_and_a_picture(ctx, clients
                            test_sends=lambda: standby_sends.run(clients, ctx, sms_to=SIM_DESTINATION, into=sends))
     assert report.failed_step is None, report.outcome
     plan = [(s.name, s.action) for s in drill_plan(ctx)]
+    plan.insert(5, ("test-sends", f"send a test email and SMS from {ctx.standby_region}"))
     evidence = drill_report.from_stop_drill(ctx, report, plan=plan, operator="drill", started=1_800_000_000.0,
                                             ended=clock.now(), rpo=rpo, sends=sends)  # fmt: skip
     paths = drill_report.write_report(evidence, drill_report.reports_dir(ctx))
