@@ -936,6 +936,40 @@ DASHBOARD_RULES: tuple[Rule, ...] = (
 """Dashboards are global to the account (PutDashboard): names must differ across regions (components/naming)."""
 RULES = RULES + DASHBOARD_RULES
 
+# ---------------------------------------------------------------------------------------- AWS Resilience Hub
+RH_SYSTEM = "aws:resiliencehub/v2System:V2System"
+RH_POLICY = "aws:resiliencehub/v2Policy:V2Policy"
+RH_SERVICE = "aws:resiliencehub/v2Service:V2Service"
+RH_INPUT_SOURCE = "aws:resiliencehub/v2InputSource:V2InputSource"
+RESILIENCE_HUB_NAME_MAX = 60
+_RH = BOTO.format(svc="resiliencehubv2", shape="{shape}")
+_RH_NAME = r"[A-Za-z0-9][A-Za-z0-9_\-]{1,59}"
+
+RESILIENCE_HUB_RULES: tuple[Rule, ...] = (
+    Rule(RH_SYSTEM, "name", "2-60, [A-Za-z0-9][A-Za-z0-9_-]", _RH.format(shape="CreateSystemRequest.name"),
+         pattern(_RH_NAME)),
+    Rule(RH_POLICY, "name", "2-60, [A-Za-z0-9][A-Za-z0-9_-]", _RH.format(shape="CreatePolicyRequest.name"),
+         pattern(_RH_NAME)),
+    Rule(RH_POLICY, "multiRegion.disasterRecoveryApproach", "enum",
+         _RH.format(shape="MultiRegionDisasterRecoveryApproach"),
+         one_of("ACTIVE_ACTIVE", "HOT_STANDBY", "WARM_STANDBY", "PILOT_LIGHT", "BACKUP_AND_RESTORE")),
+    Rule(RH_POLICY, "multiRegion.rtoInMinutes", "integer >= 0", _RH.format(shape="MultiRegionTargets"),
+         int_range(0, 10**9)),
+    Rule(RH_POLICY, "multiRegion.rpoInMinutes", "integer >= 0", _RH.format(shape="MultiRegionTargets"),
+         int_range(0, 10**9)),
+    Rule(RH_SERVICE, "name", "2-60, [A-Za-z0-9][A-Za-z0-9_-]", _RH.format(shape="CreateServiceRequest.name"),
+         pattern(_RH_NAME)),
+    Rule(RH_SERVICE, "regions", "1-5 regions", _RH.format(shape="CreateServiceRequest.regions"),
+         lambda v: None if 1 <= len(v or []) <= 5 else f"has {len(v or [])} regions; 1-5"),
+    Rule(RH_SERVICE, "permissionModel.invokerRoleName", "required", _RH.format(shape="PermissionModel"),
+         lambda v: None if v else "is empty"),
+    Rule(RH_INPUT_SOURCE, "resourceConfiguration.resourceTags", "1-10 tags, keys 1-128",
+         _RH.format(shape="ResourceConfiguration.resourceTags, ResourceTag"),
+         lambda v: None if 1 <= len(v or []) <= 10 and all(1 <= len(str(t.get("key", ""))) <= 128 for t in v)
+         else "needs 1-10 tags with keys of 1-128 characters"),
+)  # fmt: skip
+RULES = RULES + RESILIENCE_HUB_RULES
+
 SENDING_POOL_EXISTS = Rule(
     CONFIG_SET, "deliveryOptions.sendingPoolName", "a dedicated IP pool of this region",
     _B(svc="sesv2", shape="DeliveryOptions.SendingPoolName") + "; " + SES_DEDICATED_IPS, lambda v: None

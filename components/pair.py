@@ -28,6 +28,7 @@ from regionpair.components.region_switch import (
     RegionSwitchRecordsArgs,
 )
 from regionpair.components.region_switch_model import fences_app_state
+from regionpair.components.resilience_hub import ResilienceHubApp, ResilienceHubAppArgs
 from regionpair.components.routing import FailoverRouting, FailoverRoutingArgs
 from regionpair.components.signals import FailoverSignals, FailoverSignalsArgs
 from regionpair.components.sms import SmsOrigination, SmsOriginationArgs
@@ -143,6 +144,10 @@ class RegionPairHalf(pulumi.ComponentResource):
                 f"{name}-signals",
                 FailoverSignalsArgs(pair=pair, api=api if isinstance(api, RegionalApi) else None),
                 child,
+            ).manifest
+        if s.resilience_hub is not None and pair.this_role is Role.PRIMARY:
+            parts["resilienceHub"] = ResilienceHubApp(
+                f"{name}-resilience-hub", ResilienceHubAppArgs(pair=pair), child
             ).manifest
         if s.dashboard:
             parts["dashboard"] = PairDashboard(f"{name}-dashboard", PairDashboardArgs(pair=pair), child).manifest

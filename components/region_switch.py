@@ -277,7 +277,11 @@ class RegionSwitchPlan(pulumi.ComponentResource):
                 "fenceFunctions": {pair.half(r).region: fence_function_arn(pair, r, account) for r in Role}
                 if fences_app_state(pair)
                 else {},
-                "associatedAlarms": [a["resourceIdentifier"] for a in spec.get("associatedAlarms", [])],
+                "associatedAlarms": [a["resourceIdentifier"] for a in spec.get("associatedAlarms", [])
+                                     if a["alarmType"] == "applicationHealth"],
+                "triggerAlarms": {a["mapBlockKey"]: a["resourceIdentifier"] for a in spec.get("associatedAlarms", [])
+                                  if a["alarmType"] == "trigger"},
+                "triggers": spec.get("triggers", []),
                 "owner": PLAN_OWNER.value,
             }
         )

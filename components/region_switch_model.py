@@ -46,6 +46,7 @@ RECOVERY_APPROACHES = ("activeActive", "activePassive")
 WORKFLOW_ACTIONS = ("activate", "deactivate")  # the API also has postRecovery; the provider's OneOf does not
 REGION_TO_RUN = ("activatingRegion", "deactivatingRegion", "activeRegion", "inactiveRegion")
 ALARM_TYPES = ("applicationHealth", "trigger")
+ALARM_CONDITIONS = ("red", "green")
 EXECUTION_BLOCK_TYPES = (
     "ARCRegionSwitchPlan", "ARCRoutingControl", "AuroraGlobalDatabase", "CustomActionLambda", "DocumentDb",
     "EC2AutoScaling", "ECSServiceScaling", "EKSResourceScaling", "ManualApproval", "Parallel",
@@ -92,6 +93,14 @@ PLAN_CONSTRAINTS: tuple[Constraint, ...] = (
     _C("route53HealthCheckConfigs[]", "hostedZoneId 1-32 chars, recordName 1-1024 chars; zone in the plan's "
        "partition", f"{_BOTO} Route53HealthCheckConfiguration; ARC docs Route 53 health check block"),
     _C("associatedAlarms[].alarmType", "applicationHealth | trigger", "pulumi-aws 7.51.1 docstring"),
+    _C("triggers[].action", "activate | deactivate", f"{_BOTO} WorkflowTargetAction (postRecovery: not in the "
+       "provider); pulumi-aws 7.51.1 PlanTriggerArgs docstring"),
+    _C("triggers[].targetRegion", "one of regions", f"{_BOTO} Trigger.targetRegion"),
+    _C("triggers[].conditions", "1-10 conditions, each naming an associated alarm (its key) with condition red | "
+       "green", f"{_BOTO} Trigger.conditions (min 1, max 10), TriggerCondition, AlarmCondition"),
+    _C("triggers[].conditions[].associatedAlarmName", "an associated alarm of alarmType trigger",
+       f"{_BOTO} AssociatedAlarm.alarmType (trigger alarms start executions; applicationHealth ones only report)"),
+    _C("triggers[].minDelayMinutesBetweenExecutions", "required integer >= 1", f"{_BOTO} Trigger (required)"),
     _C("reportConfigurations", "at most 1 output; bucketPath (s3://)bucket[/prefix] 3-512 chars; bucketOwner 12 "
        "digits", f"{_BOTO} ReportOutputList (max 1), S3ReportOutputConfiguration"),
 )  # fmt: skip
@@ -129,6 +138,25 @@ def check_plan(inputs: dict[str, Any]) -> list[str]:
     for alarm in inputs.get("associatedAlarms") or []:
         if alarm.get("alarmType") not in ALARM_TYPES:
             bad.append(f"associated alarm {alarm.get('mapBlockKey')}: alarmType must be one of {ALARM_TYPES}")
+    trigger_alarms = {a.get("mapBlockKey") for a in inputs.get("associatedAlarms") or []
+                      if a.get("alarmType") == "trigger"}  # fmt: skip
+    for t in inputs.get("triggers") or []:
+        what = f"trigger {t.get('description') or t.get('targetRegion')}"
+        if t.get("action") not in WORKFLOW_ACTIONS:
+            bad.append(f"{what}: action {t.get('action')!r} must be one of {WORKFLOW_ACTIONS}")
+        if t.get("targetRegion") not in regions:
+            bad.append(f"{what}: targetRegion {t.get('targetRegion')} is not one of regions {regions}")
+        delay = t.get("minDelayMinutesBetweenExecutions")
+        if delay is None or int(delay) != delay or int(delay) < 1:
+            bad.append(f"{what}: minDelayMinutesBetweenExecutions {delay} must be an integer >= 1")
+        conditions = t.get("conditions") or []
+        if not 1 <= len(conditions) <= 10:
+            bad.append(f"{what}: {len(conditions)} conditions; a trigger has 1-10")
+        for c in conditions:
+            if c.get("condition") not in ALARM_CONDITIONS:
+                bad.append(f"{what}: condition {c.get('condition')!r} must be one of {ALARM_CONDITIONS}")
+            if c.get("associatedAlarmName") not in trigger_alarms:
+                bad.append(f"{what}: {c.get('associatedAlarmName')!r} is not an associated alarm of type trigger")
     reports = inputs.get("reportConfigurations") or []
     outputs = [o for rc in reports for o in rc.get("reportOutputs") or []]
     if len(outputs) > 1:
@@ -347,11 +375,52 @@ def plan_spec(pair: Pair, account: str) -> dict[str, Any]:
             {"mapBlockKey": f"{r.value}-health", "alarmType": "applicationHealth", "resourceIdentifier": arn}
             for r, arn in alarms.items()
         ]
+    if s.triggers and alarms:
+        spec["associatedAlarms"] += [
+            {"mapBlockKey": trigger_alarm_key(r), "alarmType": "trigger", "resourceIdentifier": arn}
+            for r, arn in alarms.items()
+        ]
+        spec["triggers"] = plan_triggers(pair)
     if s.reports:
         path = f"s3://{s.reports.bucket}/{s.reports.prefix}".rstrip("/") + "/"
         s3 = {"bucketPath": path, "bucketOwner": s.reports.bucket_owner or account}
         spec["reportConfigurations"] = [{"reportOutputs": [{"s3Configurations": [s3]}]}]
     return spec
+
+
+def trigger_alarm_key(role: Role) -> str:
+    """The associated alarm (type trigger) of `role`'s composite: what a trigger condition names."""
+    return f"{role.value}-trigger"
+
+
+def plan_triggers(pair: Pair) -> list[dict[str, Any]]:
+    """The plan's triggers from `routing.regionSwitch.triggers` (empty when not declared).
+
+    Active/passive: activate the secondary when the primary's composite is red (and, with requireTargetHealthy,
+    the secondary's green); with `failback`, the reverse. Active/active: deactivate a region whose composite is
+    red (while the other is green, with requireTargetHealthy); with `failback`, activate it again once green.
+    """
+    t = settings_of(pair).triggers
+    if t is None or pair.shared.signals is None:
+        return []
+
+    def trigger(action: str, target: Role, red: Role, green: list[Role], what: str) -> dict[str, Any]:
+        conditions = [{"associatedAlarmName": trigger_alarm_key(red), "condition": "red"}] + [
+            {"associatedAlarmName": trigger_alarm_key(g), "condition": "green"} for g in green]
+        return {"action": action, "targetRegion": pair.half(target).region, "conditions": conditions,
+                "minDelayMinutesBetweenExecutions": t.min_delay_minutes, "description": what}  # fmt: skip
+
+    out = []
+    if recovery_approach(pair) == "activePassive":
+        for target in [Role.SECONDARY] + ([Role.PRIMARY] if t.failback else []):
+            source = target.peer
+            out.append(trigger("activate", target, source, [target] if t.require_target_healthy else [],
+                               f"{pair.half(source).region} unhealthy: activate {pair.half(target).region}"))
+        return out
+    for r in Role:  # failback is refused in active/active (validate_region_switch): re-activate by hand
+        out.append(trigger("deactivate", r, r, [r.peer] if t.require_target_healthy else [],
+                           f"{pair.half(r).region} unhealthy: deactivate it"))
+    return out
 
 
 def rto_budget(pair: Pair) -> budgets.Budget:
@@ -387,6 +456,13 @@ def validate_region_switch(pair: Pair, decl_name: str = "pair.yaml") -> None:
             f"the plan cannot meet {pair.shared.objectives.rto_seconds} s: {budget.arithmetic}; lower "
             "routing.regionSwitch.functionTimeoutSeconds or raise the objective",
         )
+    triggers = settings_of(pair).triggers
+    if triggers is not None and triggers.failback and recovery_approach(pair) == "activeActive":
+        raise DeclarationError(f"{key}.triggers.failback", "automatic failback is for warm standby (active/passive); "
+                               "in active-active re-activate a region with `regionpair failback`")  # fmt: skip
+    if settings_of(pair).triggers is not None and pair.shared.signals is None:
+        raise DeclarationError(f"{key}.triggers", "triggers start the plan from the composite alarms of the failover "
+                                                  "signals; declare signals: (docs/signals-and-cdn.md)")  # fmt: skip
     violations = check_plan(plan_spec(pair, "000000000000"))
     if violations:
         raise DeclarationError(key, violations[0])

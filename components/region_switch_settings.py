@@ -74,6 +74,24 @@ class Reports(_Strict):
         return v
 
 
+class Triggers(_Strict):
+    """Automatic execution: Region switch starts the plan itself from the failover signals' composite alarms.
+
+    ARC evaluates the conditions of each trigger (alarm `red` = ALARM, `green` = OK; all conditions of a trigger
+    must hold) and starts the trigger's workflow, at most once per `minDelayMinutes` (ARC `Trigger`:
+    `minDelayMinutesBetweenExecutions`; botocore arc-region-switch 2022-07-26 shapes Trigger, TriggerCondition).
+    A declared `approval` still stops an automatic execution until an approver confirms it.
+    """
+
+    min_delay_minutes: int = Field(60, ge=1, le=10_080)
+    """Minimum minutes between two automatic executions: a flapping alarm cannot switch the pair back and forth."""
+    require_target_healthy: bool = True
+    """Fire only while the region being activated is green too: never switch into a region that is itself sick."""
+    failback: bool = False
+    """Also activate the primary automatically when the secondary is red and the primary green (active/passive).
+    Off by default: failing back is a decision (what was written during the failover, the primary's state)."""
+
+
 class RegionSwitchSettings(_Strict):
     """`routing.regionSwitch`: an ARC Region switch plan drives the API's failover name.
 
@@ -91,6 +109,8 @@ class RegionSwitchSettings(_Strict):
     """How often Region switch retries a failed Lambda step before its timeout."""
     function_timeout_seconds: int = Field(30, ge=3, le=900)
     """The fence function's own timeout (Lambda maximum 900 s); one attempt of a Lambda step."""
+    triggers: Triggers | None = None
+    """Start the plan automatically from the composite alarms (docs/region-switch.md, "Automatic Region switch")."""
 
     @field_validator("plan_name")
     @classmethod

@@ -167,6 +167,9 @@ def check_deed_regions(pair: Pair, stack_key: dict[Role, str]) -> None:
 def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None:
     """Cross-field rules that need both halves; raises `DeclarationError`."""
     s = pair.shared
+    if s.resilience_hub is not None and not s.tags:
+        raise DeclarationError(f"{decl_name} resilienceHub", "Resilience Hub finds the pair's resources by tag: "
+                               "declare tags: (e.g. {project: <name>}), which every resource carries")  # fmt: skip
     stack_key = {r: f"Pulumi.{pair.half(r.peer).peer_stack_short}.yaml {CONFIG_NAMESPACE}" for r in Role}
     if pair.primary.region == pair.secondary.region:
         raise DeclarationError(

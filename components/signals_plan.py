@@ -267,7 +267,7 @@ def plan_alarms(pair: Pair, role: Role, api: ApiNames | None = None) -> list[Ala
         for b in s.buckets:
             sources_here = role is Role.PRIMARY or b.reverse_replication
             if not (b.replication_time_control and sources_here):
-                continue  # S3 publishes replication metrics only for RTC rules, in the source bucket's region
+                continue  # alarms for RTC rules only (a bound to alarm on); metrics are on every rule (measure.py)
             dims = {
                 "SourceBucket": pair.bucket_name(b, role),
                 "DestinationBucket": pair.bucket_name(b, role.peer),

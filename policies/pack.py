@@ -40,6 +40,7 @@ from regionpair.policies import (
     rules_identity,
     rules_lifecycle,
     rules_parity,
+    rules_region_switch_triggers,
 )
 from regionpair.policies import props as P
 
@@ -680,3 +681,4 @@ ALL_POLICIES += rules_global_endpoint.POLICIES
 ALL_POLICIES += rules_lifecycle.POLICIES
 ALL_POLICIES += rules_identity.POLICIES
 ALL_POLICIES += rules_evidence.POLICIES
+ALL_POLICIES += rules_region_switch_triggers.POLICIES

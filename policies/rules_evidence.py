@@ -1,4 +1,4 @@
-"""Policy of the pair dashboard: both halves have it, and each shows both regions side by side.
+"""Policies of the evidence a pair gives: the pair dashboard, and its registration in AWS Resilience Hub.
 
 - `cloudwatch-dashboard-pair`: with `dashboard: true` (the default), this half registers the CloudWatch dashboard
   `<pair>-pair-<region>` in its own region, whose body shows both of the pair's regions and every widget the
@@ -6,6 +6,10 @@
   `components/dashboard_model.py`, the function the component builds from, so policy and program cannot drift);
   the primary also checks the deployed secondary's dashboard through the peer manifest, so "both halves have it"
   is judged where both are visible. A body unknown in preview is undecided there and judged on `pulumi up`.
+- `resiliencehub-pair-registration`: with `resilienceHub:` declared, the primary registers a system, a policy
+  whose multi-Region targets are the objectives (RTO in minutes rounded up, RPO, the strategy's approach), a
+  service over both regions associated with the system, and an input source discovering the pair's tags;
+  nothing in the secondary, nothing when not declared (`components/resilience_hub_model.py`).
 """
 
 from __future__ import annotations
@@ -23,9 +27,15 @@ from pulumi_policy.proxy import UnknownValueError
 
 from regionpair.components.dashboard_model import dashboard_body, dashboard_name, widget_regions
 from regionpair.components.declaration import Role
+from regionpair.components.resilience_hub_model import multi_region_targets, resource_tags
+from regionpair.components.resilience_hub_model import names as rh_names
 from regionpair.policies import props as P
 
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+RH_SYSTEM = "aws:resiliencehub/v2System:V2System"
+RH_POLICY = "aws:resiliencehub/v2Policy:V2Policy"
+RH_SERVICE = "aws:resiliencehub/v2Service:V2Service"
+RH_INPUT_SOURCE = "aws:resiliencehub/v2InputSource:V2InputSource"
 
 
 def _undecided(what: str) -> UnknownValueError:
@@ -106,11 +116,73 @@ def validate_dashboard_pair(args: StackValidationArgs, report_violation: ReportV
                              f"redeploy the secondary (pulumi up -s {pair.this.peer_stack_short})", root.urn)
 
 
+def validate_resilience_hub(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """The declared Resilience Hub registration: primary only, policy from the objectives, both regions, by tags."""
+    root = next((r for r in args.resources if r.resource_type == P.ROOT), None)
+    if root is None:
+        return
+    pair = P.pair_from_root(P.plain(root.props))
+    if pair is None:
+        return
+    found = {t: P.of_type(args.resources, t) for t in (RH_SYSTEM, RH_POLICY, RH_SERVICE, RH_INPUT_SOURCE)}
+    registered = [r for items in found.values() for r, _ in items]
+    if pair.shared.resilience_hub is None or pair.this_role is Role.SECONDARY:
+        for r in registered:
+            why = ("pair.yaml declares no resilienceHub:" if pair.shared.resilience_hub is None
+                   else "the primary stack owns the pair's Resilience Hub registration")  # fmt: skip
+            report_violation(f"{r.name} ({r.resource_type.rsplit(':', 1)[-1]}) is registered but {why}", r.urn)
+        return
+    n, region = rh_names(pair), pair.this.region
+
+    def one(token: str, name: str | None) -> tuple[Any, dict[str, Any]] | None:
+        items = [(r, p) for r, p in found[token] if name is None or p.get("name") == name]
+        if not items:
+            report_violation(f"{region} has no Resilience Hub {token.rsplit(':', 1)[-1]} {name or ''} although "
+                             "pair.yaml declares resilienceHub:; build it with ResilienceHubApp", root.urn)  # fmt: skip
+            return None
+        r, p = items[0]
+        if p.get("region") != region:
+            report_violation(f"{r.name} is in {p.get('region')}, not the primary region {region}", r.urn)
+        return r, p
+
+    policy = one(RH_POLICY, n["policy"])
+    if policy is not None:
+        want = multi_region_targets(pair)
+        got = {k: (int(v) if isinstance(v, float) else v) for k, v in (policy[1].get("multiRegion") or {}).items()}
+        if not P.is_unknown(got) and got != want:
+            report_violation(f"Resilience Hub policy {n['policy']} has multi-Region targets {got}; the objectives "
+                             f"say {want}: let ResilienceHubApp build it from pair.yaml", policy[0].urn)  # fmt: skip
+    one(RH_SYSTEM, n["system"])
+    service = one(RH_SERVICE, n["service"])
+    if service is not None:
+        regions = service[1].get("regions")
+        both = [pair.primary.region, pair.secondary.region]
+        if not P.is_unknown(regions) and sorted(regions or []) != sorted(both):
+            report_violation(f"Resilience Hub service {n['service']} spans {regions}, not the pair {both}",
+                             service[0].urn)  # fmt: skip
+        if not P.dig(service[1], "associatedSystems"):
+            report_violation(f"Resilience Hub service {n['service']} is associated with no system; associate "
+                             f"{n['system']}", service[0].urn)  # fmt: skip
+    source = one(RH_INPUT_SOURCE, None)
+    if source is not None:
+        tags = P.dig(source[1], "resourceConfiguration.resourceTags")
+        if not P.is_unknown(tags) and tags != resource_tags(pair):
+            report_violation(f"the Resilience Hub input source discovers by {tags}, not the pair's tags "
+                             f"{resource_tags(pair)}: its assessment would miss resources", source[0].urn)
+
+
 POLICIES = [
     StackValidationPolicy(
         name="cloudwatch-dashboard-pair",
         description="Both halves have the pair dashboard in their own region, each showing both regions' widgets.",
         enforcement_level=EnforcementLevel.MANDATORY,
         validate=validate_dashboard_pair,
+    ),
+    StackValidationPolicy(
+        name="resiliencehub-pair-registration",
+        description="The declared Resilience Hub registration: primary only, policy from the objectives, both "
+        "regions, resources discovered by the pair's tags.",
+        enforcement_level=EnforcementLevel.MANDATORY,
+        validate=validate_resilience_hub,
     ),
 ]

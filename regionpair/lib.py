@@ -24,6 +24,7 @@ from regionpair.components.api import ExistingApi, ExistingApiArgs, RegionalApi,
 from regionpair.components.app_state import AppStateStore, AppStateStoreArgs
 from regionpair.components.bucket import ReplicatedBucket, ReplicatedBucketArgs
 from regionpair.components.cdn import ReadPath, ReadPathArgs
+from regionpair.components.dashboard import PairDashboard, PairDashboardArgs
 from regionpair.components.declaration import (
     CONFIG_NAMESPACE,
     Adopt,
@@ -46,6 +47,7 @@ from regionpair.components.pair import RegionPairHalf, RegionPairHalfArgs
 from regionpair.components.peer import Peer
 from regionpair.components.program import build_half as _build_half
 from regionpair.components.program import load_declaration
+from regionpair.components.resilience_hub import ResilienceHubApp, ResilienceHubAppArgs
 from regionpair.components.routing import FailoverRouting, FailoverRoutingArgs
 from regionpair.components.signals import FailoverSignals, FailoverSignalsArgs
 from regionpair.components.sms import SmsOrigination, SmsOriginationArgs
@@ -75,6 +77,8 @@ __all__ = [
     "HalfLambda",
     "LambdaSettings",
     "Pair",
+    "PairDashboard",
+    "PairDashboardArgs",
     "Peer",
     "ReadPath",
     "ReadPathArgs",
@@ -84,6 +88,8 @@ __all__ = [
     "RegionalApiArgs",
     "ReplicatedBucket",
     "ReplicatedBucketArgs",
+    "ResilienceHubApp",
+    "ResilienceHubAppArgs",
     "Role",
     "RoutingMode",
     "SharedDeclaration",

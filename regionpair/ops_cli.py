@@ -474,7 +474,12 @@ def register(app: typer.Typer) -> None:
                 raise DeclarationError("--on-failure", f"{on_failure!r} is not rollback or stop")
             region_switch_mode = ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH
             if dry_run and not region_switch_mode:
-                plan = {f"{i + 1}. {s.name}": s.action for i, s in enumerate(drill_plan(ctx))}
+                steps = [(s.name, s.action) for s in drill_plan(ctx)]
+                if not no_test_sends:
+                    at = [n for n, _ in steps].index("verify") + 1
+                    steps.insert(at, ("test-sends", f"send a test email (to {email_to}) and SMS from "
+                                                    f"{ctx.standby_region}"))  # fmt: skip
+                plan = {f"{i + 1}. {name}": action for i, (name, action) in enumerate(steps)}
                 _emit(plan, as_json, "drill plan (dry run)")
                 return
         except DOMAIN_ERRORS as err:
@@ -484,6 +489,11 @@ def register(app: typer.Typer) -> None:
             # The plan's workflows fence, switch and unfence; a failed execution stops where it is (the error
             # names the execution and the step) and is resumed or canceled in the plan, not by the drill.
             started, rpo, runs = time.time(), None if dry_run else _measured_rpo(clients, ctx), []
+            send = None if no_test_sends else (
+                lambda into: standby_sends.run(clients, ctx, email_to=email_to, sms_to=sms_to, sms_from=sms_from,
+                                               into=into))  # fmt: skip
+            sends: list[standby_sends.TestSend] = []
+            send_error: str | None = None
             outcome = "failed"
             try:
                 for to_standby in (True, False):
@@ -499,18 +509,31 @@ def register(app: typer.Typer) -> None:
                         with _audited(log, name, {"timeout": timeout}, clients, as_json) as run:
                             _run_plan(clients, ctx, name, to_standby, False, limit, log, as_json, approve, run,
                                       collect=runs)  # fmt: skip
-                outcome = "done"
+                    # Test sends from the standby while it serves; a refused send fails the drill once the
+                    # failback has run.
+                    if to_standby and send is not None and not dry_run and runs and runs[-1].succeeded:
+                        try:
+                            with Deadline(min(timeout, 60)).active():
+                                send(sends)
+                        except OpsError as err:
+                            send_error = str(err)
+                outcome = "done" if send_error is None else f"failed: {send_error}"
             finally:
                 if not dry_run and runs:  # written even when an execution fails or is unverified
                     if not all(r.verified and r.succeeded for r in runs) or len(runs) < 2:
                         outcome = "failed or unverified: see the executions"
                     evidence = drill_report.from_region_switch(ctx, runs, operator=auditlog.operator(),
                                                                started=started, ended=time.time(), rpo=rpo,
-                                                               outcome=outcome)  # fmt: skip
+                                                               outcome=outcome, sends=sends)  # fmt: skip
                     path = drill_report.write_report(evidence, drill_report.reports_dir(ctx, log))["markdown"]
-                    auditlog.record(log, "drill report", {"report": str(path)}, outcome)
+                    auditlog.record(log, "drill report",
+                                    {"report": str(path), "testSends": [x.as_dict() for x in sends]},
+                                    outcome)  # fmt: skip
                     if not as_json:
                         console.print(f"report: {path}")
+            if send_error is not None:
+                typer.echo(f"regionpair: drill {outcome}", err=True)
+                raise typer.Exit(EXIT_ERROR)
             return
 
         def dns(to_standby: bool) -> Any:
@@ -594,11 +617,19 @@ def register(app: typer.Typer) -> None:
     def audit(
         stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, as_json: Json = False,
+        control_plane: Annotated[bool, typer.Option("--control-plane", help="Also check control-plane "
+                                                    "independence: Route 53 accelerated recovery on the hosted zone; "
+                                                    "in region-switch mode, the plan through each region's data "
+                                                    "plane.")] = False,
     ) -> None:  # fmt: skip
         """Read-only: build each region's manifest from the live account and compare them like the policy pack."""
         try:
             ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
             findings = live_audit.audit(clients, ctx)
+            if control_plane:
+                from regionpair.ops import independence
+
+                findings += independence.findings(clients, ctx)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
         if as_json:

@@ -80,6 +80,13 @@ def _region_switch_long(shared: dict[str, Any], primary: dict[str, Any], seconda
     shared["routing"]["regionSwitch"]["planName"] = long_name("plan")  # the default would pass ARC's 32
 
 
+def _automatic_with_resilience_hub(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[str, Any]) -> None:
+    """The longest names in region-switch mode, started by triggers, registered in Resilience Hub."""
+    _region_switch_long(shared, primary, secondary)
+    shared["routing"]["regionSwitch"]["triggers"] = {"minDelayMinutes": 60, "failback": True}
+    shared["resilienceHub"] = {}
+
+
 def _number_types(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[str, Any]) -> None:
     """Every requestable type in each half, at each stage of its lifecycle (pending ones are not pooled)."""
     shared["sms"]["countries"] = {"US": {"minimumNumbers": 2}, "GB": {"minimumNumbers": 1}}
@@ -161,6 +168,7 @@ CORNERS: tuple[Corner, ...] = (
     Corner("longest-names-ap-failover-cdn-events", _long),
     Corner("longest-names-ap-latency-no-cdn", _long_latency),
     Corner("longest-names-ap-region-switch", _region_switch_long),
+    Corner("longest-names-ap-region-switch-triggers-resilience-hub", _automatic_with_resilience_hub),
     Corner("every-number-type", _number_types),
     # The same pair at its second `pulumi up`, once the 10DLC registration is approved and the number flipped to
     # active: it is pooled now, and the account holds it ACTIVE.

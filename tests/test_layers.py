@@ -26,6 +26,7 @@ MODEL_LAYER = [
     "regionpair.components.state_model",
     "regionpair.components.evidence_model",
     "regionpair.components.dashboard_model",
+    "regionpair.components.resilience_hub_model",
     "regionpair.policies.pack",
 ]
 

@@ -35,6 +35,14 @@ class Objectives(_Model):
     """Maximum window of data that may be lost: replication lag allowed at the moment of failover."""
 
 
+class ResilienceHub(_Model):
+    """Register the pair in AWS Resilience Hub: a system, a multi-Region policy from `objectives`, a service."""
+
+    invoker_role_name: str = Field("AWSResilienceHubAssessmentRole", min_length=1, max_length=64)
+    """IAM role Resilience Hub assumes to discover and assess the pair's resources (the Resilience Hub guide
+    describes its policy); it finds them by the declaration's `tags`."""
+
+
 class Dns(_Model):
     """The public hosted zone that carries DKIM, MAIL FROM, DMARC and the API's failover name."""
 
@@ -73,6 +81,8 @@ class SharedDeclaration(_Model):
     """Read path through CloudFront origin failover over one bucket pair (docs/signals-and-cdn.md)."""
     identity: Identity | None = None
     """Sign-in: a Cognito user pool per region, kept alike and in step (docs/identity.md)."""
+    resilience_hub: ResilienceHub | None = None
+    """Emit the pair as a Resilience Hub system (components/resilience_hub.py); owned by the primary stack."""
     dashboard: bool = True
     """A CloudWatch dashboard per half showing both regions side by side (components/dashboard.py)."""
     tags: dict[str, str] = Field(default_factory=dict)

@@ -122,7 +122,7 @@ def from_stop_drill(
 
 def from_region_switch(
     ctx: PairContext, runs: Sequence[Any], *, operator: str, started: float, ended: float,
-    rpo: measure.RpoMeasurement | None, outcome: str,
+    rpo: measure.RpoMeasurement | None, outcome: str, sends: Sequence[TestSend] = (),
 ) -> DrillEvidence:  # fmt: skip
     """Evidence of a Region switch drill: its executions (`regionpair.ops.region_switch.RunResult`)."""
     rows, plan = [], []
@@ -135,12 +135,13 @@ def from_region_switch(
     first = [r for r in rows if r.phase == "failover"]
     rto = measure.judge_rto([("failover", sum(r.seconds or 0.0 for r in first))] if first else [],
                             ctx.pair.shared.objectives.rto_seconds, counted=("failover",))  # fmt: skip
-    notes = ["Step durations as Region switch reports them; the timeline lays them end to end."]
+    notes = ["Step durations as Region switch reports them; the timeline lays them end to end.",
+             "Test sends run between the failover and the failback executions, while the standby serves."]
     notes += [f"Region switch's own recovery time for {run.execution_id}: {run.actual_recovery_time}"
               for run in runs if run.actual_recovery_time]  # fmt: skip
     return DrillEvidence(ctx.pair.shared.name, "Region switch (routing.mode region-switch)", ctx.primary_region,
                          ctx.standby_region, operator, outcome, _iso(started), _iso(ended), plan, rows, rto, rpo,
-                         [], notes)  # fmt: skip
+                         list(sends), notes)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------------------- rendering

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import boto3
 from botocore.stub import ANY, Stubber
@@ -78,6 +79,7 @@ def test_a_drill_writes_a_report_with_measured_values_and_a_picture(ctx, clients
                            test_sends=lambda: standby_sends.run(clients, ctx, sms_to=SIM_DESTINATION, into=sends))
     assert report.failed_step is None, report.outcome
     plan = [(s.name, s.action) for s in drill_plan(ctx)]
+    plan.insert(5, ("test-sends", f"send a test email and SMS from {ctx.standby_region}"))
     evidence = drill_report.from_stop_drill(ctx, report, plan=plan, operator="drill", started=1_800_000_000.0,
                                             ended=clock.now(), rpo=rpo, sends=sends)  # fmt: skip
     paths = drill_report.write_report(evidence, drill_report.reports_dir(ctx))
@@ -157,3 +159,82 @@ def test_cli_drill_writes_the_report_and_report_reopens_it(ctx, endpoint, client
     missing = runner.invoke(app, ["report", "drill-19990101T000000Z", "--config-dir", str(pair_copy.path)])
     assert missing.exit_code == 1
     assert "regionpair report` lists them" in missing.output
+
+
+def test_a_region_switch_drill_report_has_each_executions_steps(ctx, tmp_path):
+    from regionpair.ops.region_switch import RunResult, StepTime
+
+    plan = "arn:aws:arc-region-switch::123456789012:plan/notify-switch:ab0ad5"
+    steps = [StepTime("fence-app-state", "completed", 4.0), StepTime("switch-dns", "completed", 31.0),
+             StepTime("release-app-state", "completed", 3.0)]  # fmt: skip
+    runs = [RunResult(plan, "us-west-2/1", ctx.standby_region, "activate", ctx.standby_region, "completed", steps,
+                      actual_recovery_time="PT1M35S"),
+            RunResult(plan, "us-east-1/2", ctx.primary_region, "activate", ctx.primary_region, "failed",
+                      [StepTime("fence-app-state", "failed", 2.0)])]  # fmt: skip
+    evidence = drill_report.from_region_switch(ctx, runs, operator="drill", started=0.0, ended=60.0, rpo=None,
+                                               outcome="failed or unverified: see the executions")  # fmt: skip
+    assert (evidence.rto.verdict, evidence.rto.measured_seconds) == ("met", 38.0)
+    paths = drill_report.write_report(evidence, tmp_path / "reports")
+    assert steps_in(paths["svg"]) == [("fence-app-state", "failover", "ok"), ("switch-dns", "failover", "ok"),
+                                      ("release-app-state", "failover", "ok"),
+                                      ("fence-app-state", "failback", "failed")]  # fmt: skip
+    md = paths["markdown"].read_text()
+    assert "Region switch's own recovery time for us-west-2/1: PT1M35S" in md
+    assert "| failover execution | activate us-west-2" in md
+
+
+def test_drill_dry_run_lists_the_test_sends_step(pair_copy):
+    result = CliRunner().invoke(app, ["drill", "--dry-run", "--json", "--config-dir", str(pair_copy.path)])
+    assert result.exit_code == 0, result.output
+    steps = list(json.loads(result.output))
+    assert steps[steps.index("5. verify") + 1] == "6. test-sends"
+    skipped = CliRunner().invoke(app, ["drill", "--dry-run", "--json", "--no-test-sends", "--config-dir",
+                                       str(pair_copy.path)])  # fmt: skip
+    assert "6. fence-back" in json.loads(skipped.output)
+
+
+def _region_switch_cli(pair_copy, endpoint, monkeypatch):
+    """The CLI's Region switch drill with the plan's executions answered by `region_switch.switch` (the library
+    layer, Stubber-tested in test_region_switch.py); SES (moto) answers the test send from the standby."""
+    from regionpair import ops_cli
+    from regionpair.ops.region_switch import RunResult, StepTime
+
+    (pair_copy.path / "pair.yaml").write_text(
+        (Path(__file__).resolve().parents[2] / "docs" / "examples" / "pair-region-switch.yaml").read_text())
+    calls: list[bool] = []
+
+    def executed(_clients, declared, *, to_standby, **_kw):
+        calls.append(to_standby)
+        target = declared.secondary.region if to_standby else declared.primary.region
+        return RunResult("arn:aws:arc-region-switch::123456789012:plan/notify-switch:ab0ad5", f"{target}/x", target,
+                         "activate", target, "completed", [StepTime("switch-dns", "completed", 31.0)])
+
+    monkeypatch.setattr(ops_cli.region_switch, "switch", executed)
+    args = ["drill", "--config-dir", str(pair_copy.path), "--endpoint-url", endpoint]
+    return calls, args
+
+
+def test_a_region_switch_drill_sends_from_the_standby_between_the_executions(pair_copy, endpoint, independent,
+                                                                           monkeypatch):  # fmt: skip
+    calls, args = _region_switch_cli(pair_copy, endpoint, monkeypatch)
+    ses = independent("sesv2", "us-west-2")
+    ses.create_email_identity(EmailIdentity="example.com")
+    ses.create_configuration_set(ConfigurationSetName="notify-transactional")
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert calls == [True, False]
+    [row] = [r for r in drill_report.list_reports(pair_copy.path / ".regionpair" / "reports")]
+    data = json.loads(Path(row["markdown"]).with_suffix(".json").read_text())
+    assert data["outcome"] == "done"
+    assert [(s["channel"], s["result"]) for s in data["testSends"]] == [("email", "sent"), ("sms", "skipped")]
+    assert data["rto"]["verdict"] == "met"
+
+
+def test_a_refused_send_fails_the_region_switch_drill_after_the_failback(pair_copy, endpoint, monkeypatch):
+    calls, args = _region_switch_cli(pair_copy, endpoint, monkeypatch)  # no SES identity in the standby
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert calls == [True, False], "the failback still ran"
+    assert "regionpair: drill failed: test sends from us-west-2: email failed" in result.output
+    [row] = drill_report.list_reports(pair_copy.path / ".regionpair" / "reports")
+    assert row["outcome"].startswith("failed: test sends")
