@@ -153,6 +153,10 @@ def _parity_findings(
     diffs = rules_parity.compare(entries, mine_half, theirs, peer_half, "primary", built, declaration)
     diffs += rules_parity.replica_differences(entries)
     reported = {f.policy for f in specific if not f.undecided}
+    if any(f.policy == compare.DEPLOY_ORDER and f.subject == "secondary declaration" for f in specific):
+        return []  # the differences follow from another pair.yaml: reported once, as the deploy order step
+    changed = {f.subject for f in specific if f.policy == compare.CLAIM}  # said with the input to restore
+    declared_per_half = rules_parity.per_half_paths(pair)
     out = []
     me, other = f"primary ({pair.this.region})", f"secondary ({pair.peer.region})"
     for d in diffs:
@@ -160,6 +164,8 @@ def _parity_findings(
         if policies & reported and (d.path.split(".")[0] in keys or (not d.path and "" in keys)):
             continue
         subject = f"{d.type} {d.name}"
+        if f"{subject} {d.path}" in changed or rules_parity.declared_here(declared_per_half, d):
+            continue
         if d.path.startswith("replicas."):
             message = (f"{d.name}'s replica in {pair.peer.region} has {d.path.split('.')[-1]} "
                        f"{rules_parity.show(d.mine)}, the table itself {rules_parity.show(d.theirs)}: the replica is "
@@ -488,24 +494,29 @@ def validate_stop_contract(args: StackValidationArgs, report_violation: ReportVi
             report_violation(f"{where} has no STOP alarm {want['name']}; {fix}; {STOP_ORDER}", urn)
             return
         bad = {k: alarm.get(k) for k, v in want.items() if not P.is_unknown(alarm.get(k)) and alarm.get(k) != v}
+        if alarm.get("metricQueries"):
+            bad["metricQueries"] = "a metric-math expression"
         if bad:
-            expected = {k: want[k] for k in bad}
+            expected = {k: want.get(k) for k in bad}
             report_violation(
-                f"{where}'s STOP alarm has {bad}, pair.yaml routing.stop declares {expected} (what `regionpair "
-                f"failover` publishes); {fix}; {STOP_ORDER}",
+                f"{where}'s STOP alarm has {bad} ({want['name']}), but pair.yaml routing.stop declares {expected}: "
+                f"`regionpair failover` publishes {want['metric']}=1 and `failback` 0 to exactly that alarm, so it "
+                f"would fire at the wrong time or never clear; {fix}; {STOP_ORDER}",
                 urn,
             )
 
     if pair.this_role.value == "secondary":
         alarm = (own.get("routing") or {}).get("alarm")
         judge(alarm, f"the secondary ({pair.this.region})", (alarm or {}).get(observe.URN) or root.urn,
-              "let FailoverRouting build the alarm from routing.stop")  # fmt: skip
+              "the resource was changed (by hand or by a transform): restore those settings to what pair.yaml "
+              "declares, or change pair.yaml routing.stop and redeploy both halves")  # fmt: skip
         return
     peer = props.get("peerManifest")
     if not isinstance(peer, Mapping) or not peer:
         return
     alarm = P.dig(peer, "routing.alarm")
-    judge(alarm, f"the deployed secondary ({pair.secondary.region})", root.urn, "redeploy the secondary")
+    judge(alarm, f"the deployed secondary ({pair.secondary.region})", root.urn,
+          "redeploy the secondary from this pair.yaml (pulumi up -s secondary)")
     check = (own.get("routing") or {}).get("healthCheck")
     if not check:
         report_violation(f"the primary has no CLOUDWATCH_METRIC health check on {want['name']}; {STOP_ORDER}",
@@ -628,8 +639,10 @@ STACK_POLICIES = [
     ),
     StackValidationPolicy(
         name="route53-stop-contract",
-        description="The STOP metric pair.yaml declares (namespace, name, dimensions, period, evaluation periods), "
-        "the alarm the secondary exports and the alarm the primary's health check watches are one and the same.",
+        description="The STOP alarm as registered (and as the secondary exports it) agrees with what `regionpair "
+        "failover`/`failback` publish on every setting that decides when it fires (namespace, metric, dimensions, "
+        "statistic, unit, period, evaluation periods, datapoints, threshold, comparison, missing-data "
+        "treatment), and the primary's health check watches exactly that alarm.",
         enforcement_level=MANDATORY,
         validate=validate_stop_contract,
     ),
