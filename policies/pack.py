@@ -116,7 +116,9 @@ def _pair_findings(args: StackValidationArgs, policy: str) -> tuple[PolicyResour
     built = rules_parity.inventory(claim)
     gaps = _inventory_findings(pair, built, entries, root.urn)
     changed = {f.urn for f in gaps}
-    findings = [f for f in compare.claim_gaps(claim, own, root.urn) if f.urn not in changed] if claim else []
+    subsumed = {"STOP alarm"}  # every setting of it is route53-stop-contract's
+    findings = [f for f in compare.claim_gaps(claim, own, root.urn)
+                if f.urn not in changed and f.subject not in subsumed] if claim else []  # fmt: skip
     findings += gaps
     if isinstance(peer, Mapping) and peer:
         requested = [n.model_dump(mode="json", by_alias=True) for n in pair.secondary.requested_numbers]
@@ -188,6 +190,24 @@ def _parity_findings(
     return out
 
 
+STOP_INPUTS = frozenset({"name", "region", "namespace", "metricName", "dimensions", "statistic", "extendedStatistic",
+                         "unit", "period", "evaluationPeriods", "datapointsToAlarm", "threshold",
+                         "comparisonOperator", "treatMissingData", "metricQueries"})  # fmt: skip
+"""The STOP alarm's inputs route53-stop-contract judges against what `regionpair failover` publishes."""
+SIGNAL_INPUTS = frozenset({"region", "namespace", "metricName", "threshold", "metricQueries"})
+"""A failover signal's inputs cloudwatch-alarm-failover-signals judges against pair.yaml signals."""
+
+
+def _judged_elsewhere(d: rules_parity.Difference) -> bool:
+    """A changed input a specific policy reports with a better message (one difference, one report)."""
+    if d.type != P.METRIC_ALARM:
+        return False
+    first = d.path.split(".")[0]
+    if d.name.endswith("-routing-stop-alarm"):
+        return first in STOP_INPUTS
+    return "-signals-" in d.name and first in SIGNAL_INPUTS
+
+
 def _inventory_findings(
     pair: Any, built: list[rules_parity.Entry] | None, entries: list[rules_parity.Entry], root_urn: str
 ) -> list[compare.Finding]:
@@ -196,8 +216,8 @@ def _inventory_findings(
         return []
     out = []
     for d in rules_parity.inventory_gaps(built, entries):
-        if d.type == P.METRIC_ALARM and d.name.endswith("-routing-stop-alarm"):
-            continue  # judged on every setting against what `regionpair failover` publishes: route53-stop-contract
+        if _judged_elsewhere(d):
+            continue
         out.append(compare.Finding(
             compare.CLAIM,
             f"the resource {d.name} ({d.urn}) was changed after the program built it (by hand or by a transform): "

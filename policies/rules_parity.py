@@ -292,6 +292,9 @@ def declaration_differences(today: Any, deployed: Any, path: str = "") -> list[t
                 continue
             out += declaration_differences(today[key], deployed[key], sub)
         return out
+    if isinstance(today, list) and isinstance(deployed, list) and len(today) == len(deployed):
+        return [d for i, (a, b) in enumerate(zip(today, deployed, strict=True))
+                for d in declaration_differences(a, b, f"{path}.{i}")]  # fmt: skip
     return [] if today == deployed else [(path, today, deployed)]
 
 
