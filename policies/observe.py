@@ -187,6 +187,13 @@ def _sms(stack: Stack, pair: Pair, claim: Mapping[str, Any]) -> dict[str, Any]:
         )
     # Simulator numbers are never pooled: keep the claimed ones so they are neither counted nor reported missing.
     numbers += [dict(n) for n in claimed if n.get("type") == "SIMULATOR" and n.get("source") == "existing"]
+    # A hand-registered number declared `pending` cannot join a pool yet (AWS refuses identities that are not
+    # ACTIVE): it is legal, no resource shows it, and it is never capacity; keep it from the claim, unpooled.
+    numbers += [
+        {**n, "pooled": False} for n in claimed
+        if n.get("source") == "existing" and n.get("status") == "pending" and n.get("type") != "SIMULATOR"
+        and n.get("arn") not in pooled_arns
+    ]  # fmt: skip
     return {
         "region": region,
         "numbers": numbers,

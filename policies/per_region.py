@@ -66,7 +66,8 @@ class Owned:
     name: str
     """fnmatch pattern on the logical name (after region/role placeholders)."""
     owner: str
-    """"primary", "secondary", or "each" (each half has its own, declared in its stack file: never paired)."""
+    """"primary", "secondary", "each" (each half has its own, declared in its stack file: never paired) or
+    "either" (paired when both halves have it; either may lack it, for the reason given)."""
     reason: str
     when: Callable[[Mapping[str, Any]], bool] | None = None
     """Only for declarations where this holds (the shared declaration, camelCase)."""
@@ -81,6 +82,9 @@ OWNED: tuple[Owned, ...] = (
           "(registrations are per region and per number); judged by sms-number-minimum and sms-standby-throughput"),
     Owned("aws:sesv2/dedicatedIpAssignment:DedicatedIpAssignment", "*", "each", "leased dedicated IPs are "
           "regional and listed per stack; pool parity is judged by ses-dedicated-ip-pool-parity"),
+    Owned(P.SMS_POOL, "*", "either", "a pool exists only where the region holds an ACTIVE number for that country "
+          "(AWS refuses an empty pool, and pending numbers cannot join); the shortfall is judged by "
+          "sms-number-minimum and sms-number-pending; pools both halves have are compared"),
     Owned(P.TABLE, "*", "primary", "global tables: the primary's table owns the replica in the secondary's region "
           "(its `replicas`), compared with the table itself"),
     Owned("aws:dynamodb/tableItem:TableItem", "*", "primary", "the app-state item is written once, into the "

@@ -221,7 +221,7 @@ def compare(
             continue  # each half's own, never paired
         if a is None or b is None:
             holder = own_role if a is not None else ("secondary" if own_role == "primary" else "primary")
-            if row is not None and row.owner == holder:
+            if row is not None and row.owner in (holder, "either"):
                 continue
             out.append(Difference(token, name, "", a is not None, b is not None, a.urn if a else None,
                                   b.urn if b else None))
