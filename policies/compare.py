@@ -435,9 +435,9 @@ def claim_gaps(claim: Mapping[str, Any], observed: Mapping[str, Any], root_urn: 
                     "changed (by hand or by a transform): restore it, or change pair.yaml and redeploy this half",
                     root_urn)  # fmt: skip
         elif key not in said:
-            out.add(CLAIM, key, f"{key} {_show(seen[key][0])} is registered but the exported parityManifest does not "
-                    "list it; the peer cannot see it: add it to the component's manifest",
-                    seen[key][1] or root_urn)  # fmt: skip
+            out.add(CLAIM, key, f"{key} {_show(seen[key][0])} ({seen[key][1] or root_urn}) is registered but pair.yaml "
+                    "does not build it (the exported parityManifest does not list it, so the peer cannot see it): "
+                    "remove the resource, or declare it in pair.yaml", seen[key][1] or root_urn)  # fmt: skip
         else:
             diff = _differences(said[key][0], seen[key][0])
             if diff:

@@ -280,3 +280,15 @@ def test_placeholders_keep_a_wrong_region_different():
     secondary = rules_parity.Half("us-west-2", "us-east-1", "secondary")
     assert primary.text("notify-api-us-east-1") == secondary.text("notify-api-us-west-2")
     assert primary.text("arn:aws:sns:us-west-2:1:t") != secondary.text("arn:aws:sns:us-west-2:1:t")
+
+
+def test_secrets_and_archives_are_exported_as_digests():
+    from regionpair.components import inventory
+
+    secret = {inventory.SIG_KEY: inventory.SECRET_SIG, "value": "hunter2"}
+    archive = {inventory.SIG_KEY: inventory.ARCHIVE_SIG, "assets": {"a.py": "print(1)"}}
+    out = inventory.compact({"password": secret, "code": archive, "n": 1.0})
+    assert "hunter2" not in str(out)
+    assert out["password"] == inventory.compact({"x": secret})["x"]  # the same value, the same digest
+    assert set(out["code"]) == {"assetSha256"}
+    assert out["n"] == 1
