@@ -563,8 +563,9 @@ def validate_stop_contract(args: StackValidationArgs, report_violation: ReportVi
                          ("the alarm the secondary exports", exported)):  # fmt: skip
         if not P.is_unknown(watched) and watched != other:
             report_violation(
-                f"the STOP health check watches {watched}, but {label} is {other}: build the check from the "
-                f"secondary's exported alarm (components/routing.py); {STOP_ORDER}",
+                f"the STOP health check ({check.get(observe.URN) or root.urn}) watches {watched}, but {label} is "
+                f"{other}: if the check was changed (by hand or by a transform), restore cloudwatchAlarmName and "
+                f"cloudwatchAlarmRegion to {other}; otherwise redeploy the secondary, then the primary; {STOP_ORDER}",
                 check.get(observe.URN) or root.urn,
             )
 

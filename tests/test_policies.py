@@ -178,7 +178,7 @@ RESOURCE_BREAKS = [
     ),
     pytest.param(
         "route53-stop-contract", "aws:route53/healthCheck:HealthCheck", "",
-        lambda p: p.update(cloudwatchAlarmName="other"), "the STOP health check watches {'name': 'other'",
+        lambda p: p.update(cloudwatchAlarmName="other"), "watches {'name': 'other'",
         id="health-check-on-another-alarm",
     ),
 ]
