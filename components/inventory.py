@@ -89,14 +89,13 @@ class Inventory:
         """The resource options that attach the collector (give them to the root component)."""
         return pulumi.ResourceOptions(transformations=[self._collect])
 
-    def entries(self) -> list[pulumi.Output[dict[str, Any]]]:
+    def entries(self) -> list[dict[str, Any]]:
         """The manifest's `resources`: one Output per resource (its id is AWS's, known after the update)."""
+        # A dict of Output leaves: the id is unknown in a preview, the inputs and the URN are not.
         return [
-            pulumi.Output.all(inputs, resource.id, resource.urn).apply(
-                lambda v, t=token, n=name: {"type": t, "name": n, "urn": v[2], "id": v[1], "inputs": v[0]}
-            )
+            {"type": token, "name": name, "urn": resource.urn, "id": resource.id, "inputs": inputs}
             for resource, token, name, inputs in self._collected
-        ]  # fmt: skip
+        ]
 
     def _collect(self, args: pulumi.ResourceTransformationArgs) -> None:
         if not isinstance(args.resource, pulumi.CustomResource):

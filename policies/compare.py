@@ -430,19 +430,22 @@ def claim_gaps(claim: Mapping[str, Any], observed: Mapping[str, Any], root_urn: 
     said, seen = facts(claim), facts(observed)
     for key in sorted(set(said) | set(seen)):
         if key not in seen:
-            out.add(CLAIM, key, f"the exported parityManifest claims {key} {_show(said[key][0])}, but no registered "
-                    "resource has it; the peer trusts this manifest: build it from the resources the half "
-                    "registers (components/*.py manifest)", root_urn)  # fmt: skip
+            out.add(CLAIM, key, f"pair.yaml builds {key} {_show(said[key][0])} (the exported parityManifest says "
+                    "so, and the peer trusts it), but no registered resource has it: the resource was removed or "
+                    "changed (by hand or by a transform): restore it, or change pair.yaml and redeploy this half",
+                    root_urn)  # fmt: skip
         elif key not in said:
-            out.add(CLAIM, key, f"{key} {_show(seen[key][0])} is registered but the exported parityManifest does not "
-                    "list it; the peer cannot see it: add it to the component's manifest",
-                    seen[key][1] or root_urn)  # fmt: skip
+            out.add(CLAIM, key, f"{key} {_show(seen[key][0])} ({seen[key][1] or root_urn}) is registered but pair.yaml "
+                    "does not build it (the exported parityManifest does not list it, so the peer cannot see it): "
+                    "remove the resource, or declare it in pair.yaml", seen[key][1] or root_urn)  # fmt: skip
         else:
             diff = _differences(said[key][0], seen[key][0])
             if diff:
-                out.add(CLAIM, key, f"the exported parityManifest says {key} has {diff[0]}, the registered resource "
-                        f"has {diff[1]}; the peer trusts the manifest: make the component report what it builds",
-                        seen[key][1] or root_urn)  # fmt: skip
+                urn = seen[key][1] or root_urn
+                out.add(CLAIM, key, f"the resource {key} ({urn}) was changed (by hand or by a transform): the "
+                        f"registered resource has {diff[1]}, pair.yaml builds {diff[0]} (the exported "
+                        f"parityManifest, which the peer trusts, says so): restore {_fields(diff[0], key)} "
+                        f"to {diff[0]} or change pair.yaml", urn)  # fmt: skip
     return out
 
 
@@ -454,6 +457,10 @@ def _differences(claim: Any, seen: Any) -> tuple[Any, Any] | None:
     if is_unknown(claim) or is_unknown(seen) or claim == seen:
         return None
     return claim, seen
+
+
+def _fields(value: Any, key: str) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, Mapping) else key
 
 
 def _show(value: Any) -> str:

@@ -187,6 +187,13 @@ def _sms(stack: Stack, pair: Pair, claim: Mapping[str, Any]) -> dict[str, Any]:
         )
     # Simulator numbers are never pooled: keep the claimed ones so they are neither counted nor reported missing.
     numbers += [dict(n) for n in claimed if n.get("type") == "SIMULATOR" and n.get("source") == "existing"]
+    # A hand-registered number declared `pending` cannot join a pool yet (AWS refuses identities that are not
+    # ACTIVE): it is legal, no resource shows it, and it is never capacity; keep it from the claim, unpooled.
+    numbers += [
+        {**n, "pooled": False} for n in claimed
+        if n.get("source") == "existing" and n.get("status") == "pending" and n.get("type") != "SIMULATOR"
+        and n.get("arn") not in pooled_arns
+    ]  # fmt: skip
     return {
         "region": region,
         "numbers": numbers,
@@ -416,8 +423,10 @@ def _latency_routing(stack: Stack, pair: Pair, out: dict[str, Any]) -> dict[str,
     return out
 
 
-STOP_KEYS = ("namespace", "metric", "dimensions", "period", "evaluationPeriods")
-"""What makes the STOP alarm the one `regionpair failover` publishes to and the health check watches."""
+STOP_KEYS = ("namespace", "metric", "dimensions", "statistic", "extendedStatistic", "unit", "period",
+             "evaluationPeriods", "datapointsToAlarm", "threshold", "comparisonOperator", "treatMissingData")
+"""Every setting that decides when the STOP alarm fires, and what `regionpair failover`/`failback` publish to
+(regionpair/ops/stop.py: the metric, its dimensions, with the alarm's unit; 1 to breach, 0 to clear)."""
 
 
 def stop_alarm_of(props: Mapping[str, Any]) -> dict[str, Any]:
@@ -437,10 +446,17 @@ def stop_alarm_of(props: Mapping[str, Any]) -> dict[str, Any]:
         "treatMissingData": props.get("treatMissingData"),
     }
     known = not P.is_unknown(settings)
-    return {**settings, "arn": props.get("arn", P.UNKNOWN), "configHash": config_hash(settings) if known else P.UNKNOWN}
+    extra = {k: props.get(k) for k in ("unit", "extendedStatistic", "metricQueries") if props.get(k) not in (None, [])}
+    return {**settings, **extra, "arn": props.get("arn", P.UNKNOWN),
+            "configHash": config_hash(settings) if known else P.UNKNOWN}  # fmt: skip
 
 
 def declared_stop(pair: Pair) -> dict[str, Any]:
-    """The STOP metric the declaration promises (what `regionpair failover` publishes to)."""
+    """The STOP alarm the declaration promises: what `regionpair failover` and `failback` publish to and expect.
+
+    No unit and no extended statistic: `regionpair failover` publishes unit-less values (an alarm with a unit
+    ignores them) and reads one-point statistics only.
+    """
     settings = stop_alarm_settings(pair)
-    return {k: settings[k] for k in ("name", "region", *STOP_KEYS)}
+    return {"name": settings["name"], "region": settings["region"], "unit": None, "extendedStatistic": None,
+            **{k: settings[k] for k in STOP_KEYS if k in settings}}  # fmt: skip

@@ -116,8 +116,23 @@ def _pair_findings(args: StackValidationArgs, policy: str) -> tuple[PolicyResour
     halves = _halves(args, policy)
     if halves is None:
         return None
-    root, props, pair, own = halves
     settings = dict(args.get_config() or {})
+    if _FINDINGS.get("of") is halves and _FINDINGS.get("settings") == settings:  # the same request's findings
+        return _FINDINGS["found"]
+    found = _findings_of(args, halves, settings)
+    _FINDINGS.update({"of": halves, "settings": settings, "found": found})
+    return found
+
+
+_FINDINGS: dict[str, Any] = {}
+"""The last request's findings: every parity policy reports its own share of one computation."""
+
+
+def _findings_of(
+    args: StackValidationArgs, halves: tuple[PolicyResource, Mapping[str, Any], Any, dict[str, Any]],
+    settings: dict[str, Any],
+) -> tuple[PolicyResource, list[compare.Finding]]:
+    root, props, pair, own = halves
     declaration = props.get("declaration") if isinstance(props.get("declaration"), Mapping) else None
     peer = props.get("peerManifest")
     claim = props.get("manifest") if isinstance(props.get("manifest"), Mapping) else {}
@@ -125,7 +140,9 @@ def _pair_findings(args: StackValidationArgs, policy: str) -> tuple[PolicyResour
     built = rules_parity.inventory(claim)
     gaps = _inventory_findings(pair, built, entries, root.urn)
     changed = {f.urn for f in gaps}
-    findings = [f for f in compare.claim_gaps(claim, own, root.urn) if f.urn not in changed] if claim else []
+    subsumed = {"STOP alarm"}  # every setting of it is route53-stop-contract's
+    findings = [f for f in compare.claim_gaps(claim, own, root.urn)
+                if f.urn not in changed and f.subject not in subsumed] if claim else []  # fmt: skip
     findings += gaps
     if isinstance(peer, Mapping) and peer:
         requested = [n.model_dump(mode="json", by_alias=True) for n in pair.secondary.requested_numbers]
@@ -162,6 +179,10 @@ def _parity_findings(
     diffs = rules_parity.compare(entries, mine_half, theirs, peer_half, "primary", built, declaration)
     diffs += rules_parity.replica_differences(entries)
     reported = {f.policy for f in specific if not f.undecided}
+    if any(f.policy == compare.DEPLOY_ORDER and f.subject == "secondary declaration" for f in specific):
+        return []  # the differences follow from another pair.yaml: reported once, as the deploy order step
+    changed = {f.subject for f in specific if f.policy == compare.CLAIM}  # said with the input to restore
+    declared_per_half = rules_parity.per_half_paths(pair)
     out = []
     me, other = f"primary ({pair.this.region})", f"secondary ({pair.peer.region})"
     for d in diffs:
@@ -169,6 +190,8 @@ def _parity_findings(
         if policies & reported and (d.path.split(".")[0] in keys or (not d.path and "" in keys)):
             continue
         subject = f"{d.type} {d.name}"
+        if f"{subject} {d.path}" in changed or rules_parity.declared_here(declared_per_half, d):
+            continue
         if d.path.startswith("replicas."):
             message = (f"{d.name}'s replica in {pair.peer.region} has {d.path.split('.')[-1]} "
                        f"{rules_parity.show(d.mine)}, the table itself {rules_parity.show(d.theirs)}: the replica is "
@@ -191,6 +214,24 @@ def _parity_findings(
     return out
 
 
+STOP_INPUTS = frozenset({"name", "region", "namespace", "metricName", "dimensions", "statistic", "extendedStatistic",
+                         "unit", "period", "evaluationPeriods", "datapointsToAlarm", "threshold",
+                         "comparisonOperator", "treatMissingData", "metricQueries"})  # fmt: skip
+"""The STOP alarm's inputs route53-stop-contract judges against what `regionpair failover` publishes."""
+SIGNAL_INPUTS = frozenset({"region", "namespace", "metricName", "threshold", "metricQueries"})
+"""A failover signal's inputs cloudwatch-alarm-failover-signals judges against pair.yaml signals."""
+
+
+def _judged_elsewhere(d: rules_parity.Difference) -> bool:
+    """A changed input a specific policy reports with a better message (one difference, one report)."""
+    if d.type != P.METRIC_ALARM:
+        return False
+    first = d.path.split(".")[0]
+    if d.name.endswith("-routing-stop-alarm"):
+        return first in STOP_INPUTS
+    return "-signals-" in d.name and first in SIGNAL_INPUTS
+
+
 def _inventory_findings(
     pair: Any, built: list[rules_parity.Entry] | None, entries: list[rules_parity.Entry], root_urn: str
 ) -> list[compare.Finding]:
@@ -199,8 +240,8 @@ def _inventory_findings(
         return []
     out = []
     for d in rules_parity.inventory_gaps(built, entries):
-        if d.type == P.METRIC_ALARM and d.name.endswith("-routing-stop-alarm"):
-            continue  # judged on every setting against what `regionpair failover` publishes: route53-stop-contract
+        if _judged_elsewhere(d):
+            continue
         out.append(compare.Finding(
             compare.CLAIM,
             f"the resource {d.name} ({d.urn}) was changed after the program built it (by hand or by a transform): "
@@ -497,24 +538,29 @@ def validate_stop_contract(args: StackValidationArgs, report_violation: ReportVi
             report_violation(f"{where} has no STOP alarm {want['name']}; {fix}; {STOP_ORDER}", urn)
             return
         bad = {k: alarm.get(k) for k, v in want.items() if not P.is_unknown(alarm.get(k)) and alarm.get(k) != v}
+        if alarm.get("metricQueries"):
+            bad["metricQueries"] = "a metric-math expression"
         if bad:
-            expected = {k: want[k] for k in bad}
+            expected = {k: want.get(k) for k in bad}
             report_violation(
-                f"{where}'s STOP alarm has {bad}, pair.yaml routing.stop declares {expected} (what `regionpair "
-                f"failover` publishes); {fix}; {STOP_ORDER}",
+                f"{where}'s STOP alarm has {bad} ({want['name']}), but pair.yaml routing.stop declares {expected}: "
+                f"`regionpair failover` publishes {want['metric']}=1 and `failback` 0 to exactly that alarm, so it "
+                f"would fire at the wrong time or never clear; {fix}; {STOP_ORDER}",
                 urn,
             )
 
     if pair.this_role.value == "secondary":
         alarm = (own.get("routing") or {}).get("alarm")
         judge(alarm, f"the secondary ({pair.this.region})", (alarm or {}).get(observe.URN) or root.urn,
-              "let FailoverRouting build the alarm from routing.stop")  # fmt: skip
+              "the resource was changed (by hand or by a transform): restore those settings to what pair.yaml "
+              "declares, or change pair.yaml routing.stop and redeploy both halves")  # fmt: skip
         return
     peer = props.get("peerManifest")
     if not isinstance(peer, Mapping) or not peer:
         return
     alarm = P.dig(peer, "routing.alarm")
-    judge(alarm, f"the deployed secondary ({pair.secondary.region})", root.urn, "redeploy the secondary")
+    judge(alarm, f"the deployed secondary ({pair.secondary.region})", root.urn,
+          "redeploy the secondary from this pair.yaml (pulumi up -s secondary)")
     check = (own.get("routing") or {}).get("healthCheck")
     if not check:
         report_violation(f"the primary has no CLOUDWATCH_METRIC health check on {want['name']}; {STOP_ORDER}",
@@ -526,8 +572,9 @@ def validate_stop_contract(args: StackValidationArgs, report_violation: ReportVi
                          ("the alarm the secondary exports", exported)):  # fmt: skip
         if not P.is_unknown(watched) and watched != other:
             report_violation(
-                f"the STOP health check watches {watched}, but {label} is {other}: build the check from the "
-                f"secondary's exported alarm (components/routing.py); {STOP_ORDER}",
+                f"the STOP health check ({check.get(observe.URN) or root.urn}) watches {watched}, but {label} is "
+                f"{other}: if the check was changed (by hand or by a transform), restore cloudwatchAlarmName and "
+                f"cloudwatchAlarmRegion to {other}; otherwise redeploy the secondary, then the primary; {STOP_ORDER}",
                 check.get(observe.URN) or root.urn,
             )
 
@@ -637,8 +684,10 @@ STACK_POLICIES = [
     ),
     StackValidationPolicy(
         name="route53-stop-contract",
-        description="The STOP metric pair.yaml declares (namespace, name, dimensions, period, evaluation periods), "
-        "the alarm the secondary exports and the alarm the primary's health check watches are one and the same.",
+        description="The STOP alarm as registered (and as the secondary exports it) agrees with what `regionpair "
+        "failover`/`failback` publish on every setting that decides when it fires (namespace, metric, dimensions, "
+        "statistic, unit, period, evaluation periods, datapoints, threshold, comparison, missing-data "
+        "treatment), and the primary's health check watches exactly that alarm.",
         enforcement_level=MANDATORY,
         validate=validate_stop_contract,
     ),

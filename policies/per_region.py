@@ -6,7 +6,8 @@ Anything not listed here must be equal. Add a row only with its reason; docs/par
 
 Before comparing, each half's strings are read with its own region, the peer's region and the two role names
 replaced by placeholders (`{region}`, `{peer-region}`, `{role}`, `{peer-role}`): a name, ARN, description or
-tag that says "this half" in each half is the same value. A value naming the *wrong* region still differs.
+tag that says "this half" in each half is the same value. A value naming the *wrong* region still differs. The
+6-character digest of a shortened name (`DIGEST`) reads as `{digest}`.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ class Owned:
     name: str
     """fnmatch pattern on the logical name (after region/role placeholders)."""
     owner: str
-    """"primary", "secondary", or "each" (each half has its own, declared in its stack file: never paired)."""
+    """"primary", "secondary", "each" (each half has its own, declared in its stack file: never paired) or
+    "either" (paired when both halves have it; either may lack it, for the reason given)."""
     reason: str
     when: Callable[[Mapping[str, Any]], bool] | None = None
     """Only for declarations where this holds (the shared declaration, camelCase)."""
@@ -80,6 +82,9 @@ OWNED: tuple[Owned, ...] = (
           "(registrations are per region and per number); judged by sms-number-minimum and sms-standby-throughput"),
     Owned("aws:sesv2/dedicatedIpAssignment:DedicatedIpAssignment", "*", "each", "leased dedicated IPs are "
           "regional and listed per stack; pool parity is judged by ses-dedicated-ip-pool-parity"),
+    Owned(P.SMS_POOL, "*", "either", "a pool exists only where the region holds an ACTIVE number for that country "
+          "(AWS refuses an empty pool, and pending numbers cannot join); the shortfall is judged by "
+          "sms-number-minimum and sms-number-pending; pools both halves have are compared"),
     Owned(P.TABLE, "*", "primary", "global tables: the primary's table owns the replica in the secondary's region "
           "(its `replicas`), compared with the table itself"),
     Owned("aws:dynamodb/tableItem:TableItem", "*", "primary", "the app-state item is written once, into the "
@@ -98,9 +103,8 @@ OWNED: tuple[Owned, ...] = (
           "is judged against what `regionpair failover` publishes (route53-stop-contract)"),
     Owned(P.METRIC_ALARM, "*-signals-ses-volume", "primary", "warm standby: only the primary sends, so only it "
           "alarms on a drop in sending volume"),
-    Owned("aws:cloudfront/distribution:Distribution", "*", "secondary", "the read path belongs to the secondary "
-          "(docs/signals-and-cdn.md); judged against pair.yaml's cdn section"),
-    Owned("aws:cloudfront/originAccessControl:OriginAccessControl", "*", "secondary", "part of the read path"),
+    Owned("aws:cloudfront/*", "*", "secondary", "the read path (distribution, origin access control, cache "
+          "policies) belongs to the secondary (docs/signals-and-cdn.md); judged against pair.yaml's cdn section"),
     Owned("aws:arcregionswitch/plan:Plan", "*", "secondary", "region-switch: the plan lives with the standby "
           "(docs/region-switch.md)"),
     Owned(P.ROLE, "*-switch-role", "secondary", "the plan's execution role, with the plan"),
@@ -145,6 +149,11 @@ def _matches(pattern: str, path: str) -> bool:
     if len(have) < len(want):
         return False
     return all(w == "*" or w == h for w, h in zip(want, have, strict=False))
+
+
+DIGEST = re.compile(r"(?<=-)(?=[0-9a-f]*[0-9])[0-9a-f]{6}(?![0-9A-Za-z])")
+"""The short digest a derived name gets when shortened to AWS's limit (components/naming.py `fit`): it hashes
+the full name, region included, so each half's differs; read as `{digest}` (the rest of the name still counts)."""
 
 
 def placeholders(region: str, peer_region: str, role: str, peer_role: str) -> re.Pattern[str]:

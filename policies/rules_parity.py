@@ -105,8 +105,8 @@ class Half:
         self.pattern = per_region.placeholders(region, peer_region, role, peer_role)
 
     def text(self, value: str) -> str:
-        """A string with the half's region and role words as placeholders."""
-        return self.pattern.sub(lambda m: self.words[m.group(0)], value)
+        """A string with the half's region and role words, and a shortened name's digest, as placeholders."""
+        return per_region.DIGEST.sub("{digest}", self.pattern.sub(lambda m: self.words[m.group(0)], value))
 
     def value(self, value: Any) -> Any:
         """A whole input tree, keys and strings, with the placeholders."""
@@ -221,7 +221,7 @@ def compare(
             continue  # each half's own, never paired
         if a is None or b is None:
             holder = own_role if a is not None else ("secondary" if own_role == "primary" else "primary")
-            if row is not None and row.owner == holder:
+            if row is not None and row.owner in (holder, "either"):
                 continue
             out.append(Difference(token, name, "", a is not None, b is not None, a.urn if a else None,
                                   b.urn if b else None))
@@ -296,4 +296,37 @@ def declaration_differences(today: Any, deployed: Any, path: str = "") -> list[t
                 continue
             out += declaration_differences(today[key], deployed[key], sub)
         return out
+    if isinstance(today, list) and isinstance(deployed, list) and len(today) == len(deployed):
+        return [d for i, (a, b) in enumerate(zip(today, deployed, strict=True))
+                for d in declaration_differences(a, b, f"{path}.{i}")]  # fmt: skip
     return [] if today == deployed else [(path, today, deployed)]
+
+
+def per_half_paths(pair: Any) -> dict[str, set[str]]:
+    """Inputs a stack file sets for its own half only (docs/configuration.md): type -> path prefixes.
+
+    `regionpair:lambda` gives a region its own values of declared environment variables and its own layer
+    ARNs; `regionpair:adopt` names the existing bucket or opt-out list of that region.
+    """
+    out: dict[str, set[str]] = {}
+    for half in (pair.primary, pair.secondary):
+        lam = half.lambda_
+        if lam is not None:
+            out.setdefault(P.LAMBDA, set()).update(f"environment.variables.{k}" for k in lam.environment)
+            if lam.layers is not None:
+                out[P.LAMBDA].add("layers")
+        adopt = half.adopt
+        if adopt is not None and adopt.buckets:
+            for token in (P.BUCKET, P.BUCKET_VERSIONING, P.BUCKET_POLICY, P.BUCKET_PUBLIC_ACCESS,
+                          "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                          "aws:s3/bucketOwnershipControls:BucketOwnershipControls"):  # fmt: skip
+                out.setdefault(token, set()).update({"bucket", "policy"})
+        if adopt is not None and adopt.opt_out_list:
+            out.setdefault(P.SMS_POOL, set()).add("optOutListName")
+            out.setdefault("aws:pinpoint/smsvoicev2OptOutList:Smsvoicev2OptOutList", set()).add("name")
+    return out
+
+
+def declared_here(paths: Mapping[str, set[str]], d: Difference) -> bool:
+    """Whether a difference is one a stack file declares for its half."""
+    return any(d.path == p or d.path.startswith(p + ".") for p in paths.get(d.type, ()))

@@ -94,8 +94,10 @@ def validate_failover_signals(args: StackValidationArgs, report_violation: Repor
             problems.append(f"its threshold is {alarm.props.get('threshold')}, the declaration says {spec.threshold}")
         if problems:
             report_violation(
-                f"alarm {name} does not match pair.yaml signals.{spec.signal}: {'; '.join(problems)}; "
-                "let FailoverSignals build it from the declaration",
+                f"the resource {name} ({alarm.urn}) does not match pair.yaml signals.{spec.signal}: "
+                f"{'; '.join(problems)}; it was changed (by hand or by a transform): restore it to "
+                f"{spec.namespace} {spec.metric}, threshold {spec.threshold}, in {region}, or change pair.yaml "
+                f"signals.{spec.signal}",
                 alarm.urn,
             )
 

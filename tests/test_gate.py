@@ -166,7 +166,7 @@ def _bucket_urn(mutate: Callable[[StackRun], str]) -> Callable[[StackRun], str]:
 
 MUTATIONS = [
     pytest.param(("secondary", "primary"), _drop("aws:sesv2/emailIdentity:EmailIdentity", "notify-example-com"),
-                 "pair-manifest-matches-resources", "claims email domain notify.example.com",
+                 "pair-manifest-matches-resources", "pair.yaml builds email domain notify.example.com",
                  id="ses-identity-removed"),
     pytest.param(("primary",), _drop("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "assets-replication"),
                  "s3-bucket-replication-parity", "has no replication rule to notify-assets-us-west-2",
@@ -178,7 +178,7 @@ MUTATIONS = [
                  "route53-record-failover-pairs", "has no health check", id="primary-record-without-health-check"),
     pytest.param(("secondary", "primary"),
                  _edit("aws:lambda/function:Function", "api-function", lambda p: p.update(runtime="nodejs20.x")),
-                 "pair-manifest-matches-resources", "the registered resource has {'runtime': 'nodejs20.x'}",
+                 "pair-manifest-matches-resources", "its runtime is 'nodejs20.x', pair.yaml builds 'python3.12'",
                  id="lambda-runtime-not-as-claimed"),
 ]  # fmt: skip
 

@@ -84,11 +84,11 @@ ROOT_BREAKS = [
     ),
     pytest.param(
         "pair-manifest-matches-resources", _own(lambda m: m["buckets"][0]["replication"].clear()),
-        "the exported parityManifest says bucket assets has {'replication': []}", id="claim-without-replication",
+        "pair.yaml builds {'replication': []}", id="claim-without-replication",
     ),
     pytest.param(
         "pair-manifest-matches-resources", _own(lambda m: m["buckets"][0]["replication"][0].update(rtc=False)),
-        "the exported parityManifest says bucket assets has", id="claim-without-rtc",
+        "the resource bucket assets (", id="claim-without-rtc",
     ),
     pytest.param(
         "s3-bucket-replication-parity", _peer(lambda m: m["buckets"][0].update(versioning=False)),
@@ -96,7 +96,7 @@ ROOT_BREAKS = [
     ),
     pytest.param(
         "pair-manifest-matches-resources", _own(lambda m: m["tables"][0].update(replicaRegions=[])),
-        "says table orders has {'replicaRegions': []}", id="claim-table-without-replica",
+        "pair.yaml builds {'replicaRegions': []}", id="claim-table-without-replica",
     ),
     pytest.param(
         "pair-deploy-order", _peer(lambda m: m["api"].update(memoryMb=512)),
@@ -108,7 +108,7 @@ ROOT_BREAKS = [
     ),
     pytest.param(
         "pair-manifest-matches-resources", _own(lambda m: m["routing"]["healthCheck"].update(alarmName="other")),
-        "says STOP health check has {'alarmName': 'other'}", id="claim-health-check-on-other-alarm",
+        "pair.yaml builds {'alarmName': 'other'}", id="claim-health-check-on-other-alarm",
     ),
     pytest.param(
         "pair-rto-budget", _in("declaration", lambda d: d["objectives"].update(rtoSeconds=100)),
@@ -178,7 +178,7 @@ RESOURCE_BREAKS = [
     ),
     pytest.param(
         "route53-stop-contract", "aws:route53/healthCheck:HealthCheck", "",
-        lambda p: p.update(cloudwatchAlarmName="other"), "the STOP health check watches {'name': 'other'",
+        lambda p: p.update(cloudwatchAlarmName="other"), "watches {'name': 'other'",
         id="health-check-on-another-alarm",
     ),
 ]
