@@ -271,3 +271,9 @@ def test_a_fixed_name_reused_by_a_new_resource_is_refused(pairs: Pairs) -> None:
     assert refusal is not None
     assert refusal.source == redeploy.NAME_EXISTS
     assert "notify-assets-us-east-1" in refusal.reason
+
+
+def test_docs_list_every_replacement_row() -> None:
+    text = (ROOT / "docs" / "day-2.md").read_text()
+    missing = [row.token for row in replacement.TABLE if f"`{row.token}`" not in text]
+    assert not missing, f"docs/day-2.md lacks rows for {missing}"
