@@ -372,5 +372,6 @@ class RegionSwitchRecords(pulumi.ComponentResource):
                 "aliasTarget": {"name": target_name, "zoneId": target_zone, "evaluateTargetHealth": True},
                 "healthCheckId": health_check_id,
             })  # fmt: skip
-        self.manifest = {"mode": "region-switch", "planArn": args.plan_arn, "records": records, "ttl": None}
+        self.manifest = {"mode": "region-switch", "planArn": args.plan_arn, "records": records, "ttl": None,
+                         "publishRecords": pair.shared.routing.publish_records}
         self.register_outputs({"manifest": self.manifest})

@@ -87,6 +87,7 @@ class FailoverRouting(pulumi.ComponentResource):
                 "alarm": alarm,
                 "healthCheck": health_check,
                 "records": records,
+                "publishRecords": args.pair.shared.routing.publish_records,
                 "ttl": None,
             }
         )
