@@ -129,6 +129,19 @@ def test_a_routing_change_in_two_deploys_passes(pairs: Pairs, old: tuple, new: t
     assert len(created) == 2, [s.describe() for s in created]
 
 
+SAFE_IN_ONE_DEPLOY = [
+    (("failover", "warm-standby"), ("failover", "active-active")),
+    (("failover", "active-active"), ("failover", "warm-standby")),
+    (("latency", "warm-standby"), ("latency", "active-active")),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), SAFE_IN_ONE_DEPLOY, ids=lambda m: "-".join(m))
+def test_a_strategy_change_that_keeps_the_records_passes_in_one_deploy(pairs: Pairs, old: tuple, new: tuple) -> None:
+    plan = redeploy.plan_pair(pairs.routing(*old), pairs.routing(*new))
+    assert plan.ok, _refusals(plan)
+
+
 def test_the_stop_alarm_deleted_under_a_live_health_check_is_reported(pairs: Pairs) -> None:
     plan = redeploy.plan_pair(pairs.routing("failover", "warm-standby"), pairs.routing("latency", "warm-standby"))
     dangling = [r for r in plan.stack("secondary").refusals if r.source == redeploy.DANGLING_CHECK]
