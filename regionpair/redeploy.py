@@ -267,7 +267,7 @@ def _failover_role(inputs: dict[str, Any]) -> str | None:
 
 def _physical(res: Recorded) -> tuple[Any, ...] | None:
     """The physical identity AWS keeps unique for a fixed-name resource (None when AWS assigns the id)."""
-    row = replacement.rule(res.type)
+    row = replacement.rule(res.type, res.inputs)
     if row is None or not row.name_inputs or res.type == c.RECORD:
         return None
     values = tuple(_norm(res.inputs.get(k)) for k in row.name_inputs)
@@ -356,7 +356,7 @@ def _delete_refusal(stack: str, old: Recorded, *, replacing: bool) -> Refusal | 
     what = "replaced" if replacing else "deleted"
     if old.protect:
         return Refusal(stack, old.urn, f"protected: cannot be {what}", PROTECT, _stateful_fix(old, replacing))
-    flag = (replacement.rule(old.type) or replacement.Replacement("", (), "")).deletion_protection
+    flag = (replacement.rule(old.type, old.inputs) or replacement.Replacement("", (), "")).deletion_protection
     if flag and old.inputs.get(flag) is True and not old.retain_on_delete:
         return Refusal(stack, old.urn, f"deletion protection is on: cannot be {what}",
                        DELETION_PROTECTION.get(old.type, "the service's deletion protection"),
