@@ -56,6 +56,7 @@ import pulumi_aws as aws
 from regionpair.components.declaration import Pair, Role
 from regionpair.components.iam import assume_role_policy
 from regionpair.components.logged_function import LoggedFunctionArgs, logged_function
+from regionpair.components.record_guard import RecordSetGuard
 from regionpair.components.region_switch_model import (
     FENCE_STEP,
     PLAN_OWNER,
@@ -347,6 +348,14 @@ class RegionSwitchRecords(pulumi.ComponentResource):
         checks = plan_health_checks(pair, args.plan_arn)
         active_passive = recovery_approach(pair) == "activePassive"
         records: list[dict[str, Any]] = []
+        if pair.shared.routing.publish_records:  # refuse in preview what Route 53 would refuse (record_guard.py)
+            RecordSetGuard(
+                f"{name}-record-guard", zone_id=pair.shared.dns.hosted_zone_id, record_name=api.domain_name,
+                record_type=RECORD_TYPE, policy="failover" if active_passive else "latency",
+                records=[{"setIdentifier": record_set_identifier(pair, r),
+                          **({"failover": r.name} if active_passive else {})} for r in Role],
+                opts=pulumi.ResourceOptions(parent=self),
+            )  # fmt: skip
         for role in Role:
             region = pair.half(role).region
             target_name, target_zone = args.targets[role]
@@ -376,5 +385,6 @@ class RegionSwitchRecords(pulumi.ComponentResource):
                 "aliasTarget": {"name": target_name, "zoneId": target_zone, "evaluateTargetHealth": True},
                 "healthCheckId": health_check_id,
             })  # fmt: skip
-        self.manifest = {"mode": "region-switch", "planArn": args.plan_arn, "records": records, "ttl": None}
+        self.manifest = {"mode": "region-switch", "planArn": args.plan_arn, "records": records, "ttl": None,
+                         "publishRecords": pair.shared.routing.publish_records}
         self.register_outputs({"manifest": self.manifest})

@@ -155,16 +155,22 @@ TABLE: tuple[Replacement, ...] = (
 )
 
 BY_TOKEN: dict[str, Replacement] = {r.token: r for r in TABLE}
+RECORD_GUARD = _R(c.DYNAMIC, (), "components/record_guard.py RecordSetGuardProvider.diff (never replaces)",
+                  regional=False, note="the record-set guard owns nothing in AWS")
+DYNAMIC_KINDS: dict[str, Replacement] = {c.DEED_KIND: BY_TOKEN[c.DYNAMIC], "route53:RecordSetGuard": RECORD_GUARD}
+"""Every dynamic resource registers as `pulumi-python:dynamic:Resource`: its `kind` input picks the row."""
 
 
-def rule(token: str) -> Replacement | None:
+def rule(token: str, inputs: dict[str, object] | None = None) -> Replacement | None:
     """The replacement row of a type token (None for component resources and types we do not register)."""
+    if token == c.DYNAMIC and inputs is not None:
+        return DYNAMIC_KINDS.get(str(inputs.get("kind")))
     return BY_TOKEN.get(token)
 
 
 def replacing_inputs(token: str, inputs: dict[str, object] | None = None) -> tuple[str, ...]:
     """Inputs whose change replaces a `token` resource, `region` included for regional ones."""
-    row = BY_TOKEN.get(token)
+    row = rule(token, inputs)
     if row is None:
         return ()
     regional = row.regional and (inputs is None or "region" in inputs)

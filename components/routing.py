@@ -24,6 +24,7 @@ from regionpair.components.api import ExistingApi, RegionalApi
 from regionpair.components.declaration import Pair, Role, RoutingMode
 from regionpair.components.naming import health_check_reference
 from regionpair.components.peer import Peer
+from regionpair.components.record_guard import RecordSetGuard
 from regionpair.components.routing_model import (  # noqa: F401  (re-exported: their home before routing_model)
     RECORD_TYPE,
     STOP_ALARM_SUFFIX,
@@ -87,6 +88,7 @@ class FailoverRouting(pulumi.ComponentResource):
                 "alarm": alarm,
                 "healthCheck": health_check,
                 "records": records,
+                "publishRecords": args.pair.shared.routing.publish_records,
                 "ttl": None,
             }
         )
@@ -122,6 +124,8 @@ class FailoverRouting(pulumi.ComponentResource):
 
     def _stop_records(self, peer: Peer) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Primary: the health check on the secondary's alarm and both failover alias records."""
+        self._guard("failover", [{"setIdentifier": "primary", "failover": "PRIMARY"},
+                                 {"setIdentifier": "secondary", "failover": "SECONDARY"}])  # fmt: skip
         alarm_name = peer.get("routing", "alarm", "name")
         alarm_region = peer.get("routing", "alarm", "region")
         check = aws.route53.HealthCheck(
@@ -171,6 +175,7 @@ class FailoverRouting(pulumi.ComponentResource):
         """
         region = self._pair.this.region
         latency = self._pair.shared.routing.latency
+        self._guard("latency", [{"setIdentifier": region}])
         fqdn, resource_path, port = self._api.health_target(latency.health_path)
         check = aws.route53.HealthCheck(
             f"{self._name}-endpoint-check",
@@ -204,6 +209,20 @@ class FailoverRouting(pulumi.ComponentResource):
         return health, [record] if record else []
 
     # ------------------------------------------------------------------------------------------ shared
+    def _guard(self, policy: str, records: list[dict[str, str]]) -> None:
+        """Refuse in preview records Route 53 would refuse next to the live ones (components/record_guard.py)."""
+        if not self._pair.shared.routing.publish_records:
+            return
+        RecordSetGuard(
+            f"{self._name}-record-guard",
+            zone_id=self._pair.shared.dns.hosted_zone_id,
+            record_name=self._domain,
+            record_type=RECORD_TYPE,
+            policy=policy,
+            records=records,
+            opts=self._child,
+        )
+
     def _record(
         self,
         set_identifier: str,

@@ -181,7 +181,7 @@ def compare_manifests(
     _buckets(out, primary, secondary, decl)
     _tables(out, primary, secondary, decl)
     _api(out, primary, secondary)
-    _routing(out, primary, secondary)
+    _routing(out, primary, secondary, decl)
     return out
 
 
@@ -312,7 +312,9 @@ def _api(out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str, Any
             )
 
 
-def _routing(out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str, Any]) -> None:
+def _routing(
+    out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str, Any], decl: Mapping[str, Any] | None = None
+) -> None:
     p, s = _section(primary, "routing") or {}, _section(secondary, "routing") or {}
     if p.get("mode", s.get("mode")) != "failover":
         return
@@ -335,6 +337,9 @@ def _routing(out: _Findings, primary: Mapping[str, Any], secondary: Mapping[str,
                 f"standby's alarm is {alarm.get('name')} in {alarm.get('region')}",
             )
     records = p.get("records") or []
+    published = p.get("publishRecords", ((decl or {}).get("routing") or {}).get("publishRecords"))
+    if published is False and not records:  # step 1 of a routing migration (docs/day-2.md)
+        return
     kinds = sorted(str(r.get("failover")) for r in records)
     if kinds != ["PRIMARY", "SECONDARY"]:
         out.add(ROUTING_PARITY, "records", f"failover records {kinds}; expected one PRIMARY and one SECONDARY")

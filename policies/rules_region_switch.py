@@ -137,6 +137,8 @@ def validate_records_on_plan_health_checks(args: StackValidationArgs, report_vio
     if not _mode_on(root) or (root or {}).get("role") != "primary":
         return
     assert root is not None
+    if P.dig(root, "declaration.routing.publishRecords") is False:  # step 1 of a migration (docs/day-2.md)
+        return
     name = P.dig(root, "declaration.api.domainName")
     regions = sorted([root.get("region"), root.get("peerRegion")])
     # A health check this stack registered: AnalyzeStack shows its outputs, whose ARN ends in the id.

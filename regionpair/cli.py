@@ -28,6 +28,10 @@ def _root() -> None:
 
 
 check.register(app)
+if sys.argv[1:2] != ["check"]:  # the gate stays lean; `regionpair diff` needs no AWS SDK either
+    from regionpair import diff_cli
+
+    diff_cli.register(app)
 
 
 def _register_operations() -> None:

@@ -147,14 +147,50 @@ def _norm(value: Any) -> Any:
         return [_norm(v) for v in value] or None
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if hasattr(value, "__dict__") and type(value).__module__.startswith("pulumi.asset"):
-        return {"asset": type(value).__name__, **{k: _norm(v) for k, v in vars(value).items()}}
+    if _is_asset(value):
+        return {ASSET_SIG: ARCHIVE_SIG, "hash": asset_digest(value)}
     return value
+
+
+ASSET_SIG = "4dabf18193072939515e22adb298388d"
+"""The key Pulumi's state uses to mark an asset or archive (pulumi/runtime/rpc.py `_special_sig_key`)."""
+ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7"
+
+
+def _is_asset(value: Any) -> bool:
+    return hasattr(value, "__dict__") and type(value).__module__.startswith("pulumi.asset")
+
+
+def asset_digest(value: Any) -> str:
+    """A digest of an asset or archive of the program (its paths and texts, recursively)."""
+    import hashlib
+
+    def walk(v: Any) -> Any:
+        if _is_asset(v):
+            return [type(v).__name__, {k: walk(x) for k, x in sorted(vars(v).items())}]
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in sorted(v.items())}
+        return str(v)
+
+    return hashlib.sha256(repr(walk(value)).encode()).hexdigest()
+
+
+def _archive_from_state(value: Any) -> bool:
+    """An archive as a deployed state holds it: judged by the resource's code hash input, not here."""
+    return isinstance(value, dict) and value.get(ASSET_SIG) == ARCHIVE_SIG
 
 
 def changed_inputs(old: Recorded, new: Recorded) -> list[str]:
     """Top-level inputs whose value differs, less the new registration's `ignoreChanges`."""
     ignored = {k.split(".", 1)[0].split("[", 1)[0] for k in new.ignore_changes}
+    # A deployed state's inputs also hold the defaults the provider filled in (listed in `__defaults`): a key the
+    # program does not set and the provider defaulted is no change.
+    defaulted = {str(k) for k in old.inputs.get("__defaults") or []} - set(new.inputs)
+    ignored |= {"__defaults", *defaulted}
+    # An archive read back from a real `pulumi stack export` carries Pulumi's own hash, which cannot be recomputed
+    # here: a Lambda's code change is then judged by its `sourceCodeHash` input (the program sets it).
+    if "sourceCodeHash" in new.inputs:
+        ignored |= {k for k, v in old.inputs.items() if _archive_from_state(v)}
     keys = set(old.inputs) | set(new.inputs)
     return sorted(k for k in keys if k not in ignored and _norm(old.inputs.get(k)) != _norm(new.inputs.get(k)))
 
@@ -231,7 +267,7 @@ def _failover_role(inputs: dict[str, Any]) -> str | None:
 
 def _physical(res: Recorded) -> tuple[Any, ...] | None:
     """The physical identity AWS keeps unique for a fixed-name resource (None when AWS assigns the id)."""
-    row = replacement.rule(res.type)
+    row = replacement.rule(res.type, res.inputs)
     if row is None or not row.name_inputs or res.type == c.RECORD:
         return None
     values = tuple(_norm(res.inputs.get(k)) for k in row.name_inputs)
@@ -320,7 +356,7 @@ def _delete_refusal(stack: str, old: Recorded, *, replacing: bool) -> Refusal | 
     what = "replaced" if replacing else "deleted"
     if old.protect:
         return Refusal(stack, old.urn, f"protected: cannot be {what}", PROTECT, _stateful_fix(old, replacing))
-    flag = (replacement.rule(old.type) or replacement.Replacement("", (), "")).deletion_protection
+    flag = (replacement.rule(old.type, old.inputs) or replacement.Replacement("", (), "")).deletion_protection
     if flag and old.inputs.get(flag) is True and not old.retain_on_delete:
         return Refusal(stack, old.urn, f"deletion protection is on: cannot be {what}",
                        DELETION_PROTECTION.get(old.type, "the service's deletion protection"),
@@ -415,3 +451,78 @@ def plan_pair(state: PairRun, program: PairRun) -> PairPlan:
 def plan_deploys(runs: list[PairRun]) -> list[PairPlan]:
     """A sequence of deploys (a migration procedure): each pair run deployed over the previous one."""
     return [plan_pair(before, after) for before, after in itertools.pairwise(runs)]
+
+
+# ------------------------------------------------------------------------------------------------- deployed state
+def state_from_export(data: dict[str, Any], stack: str) -> StackRun:
+    """The state of a stack from `pulumi stack export` JSON (version 3): resources, options and stack outputs.
+
+    Providers and the stack resource itself are left out (they are not steps of the program's resources); the
+    stack resource's outputs are the stack's exports (the primary's StackReference reads the secondary's).
+    """
+    deployment = data.get("deployment") if isinstance(data, dict) else None
+    if not isinstance(deployment, dict) or not isinstance(deployment.get("resources"), list):
+        raise ValueError("not a `pulumi stack export` document: it has no deployment.resources")
+    resources: list[Recorded] = []
+    outputs: dict[str, Any] = {}
+    for res in deployment["resources"]:
+        typ = str(res.get("type", ""))
+        if typ == "pulumi:pulumi:Stack":
+            outputs = dict(res.get("outputs") or {})
+            continue
+        if typ.startswith("pulumi:providers:"):
+            continue
+        urn = str(res.get("urn", ""))
+        resources.append(Recorded(
+            urn=urn, type=typ, name=urn.rsplit("::", 1)[-1], custom=bool(res.get("custom")),
+            parent=str(res.get("parent") or ""), provider=str(res.get("provider") or ""),
+            dependencies=list(res.get("dependencies") or []),
+            property_dependencies={k: list(v) for k, v in (res.get("propertyDependencies") or {}).items()},
+            ignore_changes=list(res.get("ignoreChanges") or []),
+            delete_before_replace=bool(res.get("deleteBeforeReplace")),
+            replace_on_changes=list(res.get("replaceOnChanges") or []),
+            retain_on_delete=bool(res.get("retainOnDelete")), protect=bool(res.get("protect")),
+            inputs=dict(res.get("inputs") or {}), outputs=dict(res.get("outputs") or {}),
+        ))  # fmt: skip
+    return StackRun(stack=stack, resources=resources, outputs=outputs, errors=[], preview=False)
+
+
+def export_of(run: StackRun) -> dict[str, Any]:
+    """A `pulumi stack export`-shaped document of a simulated run (what a deployed stack's export looks like)."""
+    stack_urn = f"urn:pulumi:{run.stack}::{run.resources[0].urn.split('::')[1] if run.resources else 'p'}::" \
+                f"pulumi:pulumi:Stack::{run.stack}"  # fmt: skip
+    resources: list[dict[str, Any]] = [{"urn": stack_urn, "custom": False, "type": "pulumi:pulumi:Stack",
+                                        "outputs": run.outputs}]  # fmt: skip
+    for r in run.resources:
+        resources.append({
+            "urn": r.urn, "custom": r.custom, "type": r.type, "parent": r.parent or stack_urn,
+            "inputs": _exported(r.inputs), "outputs": _exported(r.outputs), "protect": r.protect,
+            "retainOnDelete": r.retain_on_delete,
+            "deleteBeforeReplace": r.delete_before_replace, "dependencies": r.dependencies,
+            "propertyDependencies": r.property_dependencies,
+        })  # fmt: skip
+    return {"version": 3, "deployment": {"manifest": {}, "resources": resources}}
+
+
+def _exported(value: Any) -> Any:
+    if _is_asset(value):
+        return {ASSET_SIG: ARCHIVE_SIG, "hash": asset_digest(value)}
+    if isinstance(value, dict):
+        return {k: _exported(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_exported(v) for v in value]
+    return value
+
+
+def summary(plan: PairPlan) -> dict[str, Any]:
+    """JSON-able: per stack the replacements, deletions, creations and updates, and every refusal."""
+    out: dict[str, Any] = {"ok": plan.ok, "stacks": {}}
+    for sp in plan.stacks:
+        out["stacks"][sp.stack] = {
+            op: [{"name": s.name, "type": s.type, "urn": s.urn, "inputs": s.keys} for s in sp.ops(op)]
+            for op in ("replace", "delete-before-replace", "delete", "create", "update")
+        }
+        out["stacks"][sp.stack]["refused"] = [
+            {"urn": r.urn, "reason": r.reason, "fix": r.fix, "source": r.source} for r in sp.refusals
+        ]
+    return out

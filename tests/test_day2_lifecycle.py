@@ -95,3 +95,14 @@ def test_exempt_names_are_configurable(packs, deployed, preview) -> None:
     victim = run.one(c.TABLE, "orders")
     broken = replace(run, resources=[replace(r, protect=False) if r.urn == victim.urn else r for r in run.resources])
     assert _verdicts(packs[preview], broken, {NAME: {"enforcementLevel": "mandatory", "exempt": [victim.name]}}) == []
+
+
+def test_retiring_a_country_s_last_numbers_is_refused_up_front(pair_copy) -> None:
+    """A retiring number no longer counts: the pool would lose its identities, so validation says to add one first."""
+
+    def retire_all(cfg: dict[str, Any]) -> None:
+        for number in cfg["regionpair:requestedNumbers"]:
+            number["retire"] = True
+
+    pair_copy.stack("primary", retire_all)
+    pair_copy.assert_refused("minimumNumbers", "fewer than 2")
