@@ -523,7 +523,11 @@ def register(app: typer.Typer) -> None:
         """Read-only: build each region's manifest from the live account and compare them like the policy pack."""
         try:
             ctx, clients = _setup(config_dir, profile, endpoint_url)
-            findings = live_audit.audit(clients, ctx)
+            with Deadline(120).active():
+                missing = _not_deployed(clients, ctx)
+                if missing:
+                    raise OpsError(missing)
+                findings = live_audit.audit(clients, ctx)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
         if as_json:
@@ -590,6 +594,64 @@ def register(app: typer.Typer) -> None:
                 _sync(ctx, lists, dry_run, checkpoint, audit_log, "opt-outs", name, as_json)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
+
+
+def _not_deployed(clients: Clients, ctx: PairContext) -> str | None:
+    """One line when nothing of the pair is deployed in either region (the audit would only list absences).
+
+    Looks for what each half creates first: the STOP alarm (or the Region switch plan) in the standby, the
+    declared tables in either region. A lookup that fails (not "not found") never counts as "not deployed".
+    """
+    looked: list[str] = []
+    if ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH:
+        return None  # the plan is found by name in each region's data plane; status reports it
+    try:
+        stop.read_alarm(clients.get("cloudwatch", ctx.standby_region), ctx)
+        return None
+    except OpsError as err:
+        if "not found" not in str(err):
+            return None
+        looked.append(f"no STOP alarm {ctx.alarm_name} in {ctx.standby_region}")
+    tables = [ctx.pair.physical_name(t.name) for t in ctx.pair.shared.tables] + (
+        [ctx.state_table] if ctx.state_table else []
+    )
+    for name in tables[:3]:
+        for region in ctx.regions:
+            try:
+                clients.get("dynamodb", region).describe_table(TableName=name)
+                return None
+            except ClientError as err:
+                if err.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                    return None
+            except AWS_ERRORS:
+                return None
+        looked.append(f"no table {name} in {' or '.join(ctx.regions)}")
+    for decl in ctx.pair.shared.buckets[:1]:
+        for role in Role:
+            name = ctx.pair.bucket_name(decl, role)
+            try:
+                clients.get("s3", ctx.region_of(role)).head_bucket(Bucket=name)
+                return None
+            except ClientError as err:
+                if err.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket", "NotFound"):
+                    return None
+            except AWS_ERRORS:
+                return None
+            looked.append(f"no bucket {name} in {ctx.region_of(role)}")
+    email = ctx.pair.shared.email
+    for domain in (email.domains[:1] if email else []):
+        for region in ctx.regions:
+            try:
+                clients.get("sesv2", region).get_email_identity(EmailIdentity=domain)
+                return None
+            except ClientError as err:
+                if err.response.get("Error", {}).get("Code") != "NotFoundException":
+                    return None
+            except AWS_ERRORS:
+                return None
+        looked.append(f"no SES identity {domain} in {' or '.join(ctx.regions)}")
+    return (f"pair {ctx.pair.shared.name} is not deployed ({'; '.join(looked)}): deploy it (pulumi up -s secondary, "
+            "then -s primary), then rerun the audit")  # fmt: skip
 
 
 def _safe(name: str) -> str:

@@ -157,3 +157,13 @@ def test_an_expired_token_is_one_line_for_every_command(ctx, proxy, independent,
     assert line.startswith("regionpair: AWS credentials: the session token has expired (ExpiredToken); "
                            "credentials from the environment (AWS_SESSION_TOKEN)"), line  # fmt: skip
     assert "--force" not in line
+
+
+def test_audit_of_an_undeployed_pair_says_not_deployed(ctx, proxy, pair_copy):
+    result = runner.invoke(app, ["audit", "--config-dir", str(pair_copy.path), "--endpoint-url", proxy.url])
+    assert result.exit_code == 1, result.output
+    line = result.stderr.strip()
+    assert line.startswith("regionpair: pair notify is not deployed (no STOP alarm notify-stop-failover in us-west-2; "
+                           "no table notify-orders in us-east-1 or us-west-2"), line  # fmt: skip
+    assert "no SES identity example.com in us-east-1 or us-west-2" in line
+    assert "declare" not in line
