@@ -250,9 +250,11 @@ def register(app: typer.Typer) -> None:
                     return
                 notes += _preconditions(ctx, clients, to_standby, force)
                 target = ctx.standby_region if to_standby else ctx.primary_region
-                expected = stop.dns_expectation(clients.get("apigateway", target), ctx)
-                report = stop.switch(clients, ctx, to_standby=to_standby, timeout=timeout, expected_dns=expected,
-                                     progress=_progress(as_json), deadline=limit, report=report)  # fmt: skip
+                report = stop.switch(
+                    clients, ctx, to_standby=to_standby, timeout=timeout, progress=_progress(as_json), deadline=limit,
+                    report=report, expected_dns_factory=lambda: stop.dns_expectation(clients.get("apigateway", target),
+                                                                                      ctx),
+                )  # fmt: skip
                 data = {**report.as_dict(), "preconditions": notes}
                 run.finish(report.outcome, data)
         _emit(data, as_json, f"{command}: {report.outcome}")
@@ -461,8 +463,7 @@ def register(app: typer.Typer) -> None:
 
         def dns(to_standby: bool) -> Any:
             target = ctx.standby_region if to_standby else ctx.primary_region
-            with Deadline(min(timeout, 30)).active():
-                return stop.dns_expectation(clients.get("apigateway", target), ctx)
+            return stop.dns_expectation(clients.get("apigateway", target), ctx)
 
         progress: dict[str, Any] = {}
 

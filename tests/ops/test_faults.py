@@ -229,3 +229,23 @@ def test_a_reset_mid_window_keeps_what_landed(ctx, proxy, independent, fake_cloc
     report = stop.switch(clients, ctx, to_standby=True, timeout=600, clock=fake_clock())
     assert [p["outcome"] for p in report.published] == ["published", "unknown"]
     assert report.outcome.startswith("published, routing not verified")
+
+
+def test_failover_with_a_slow_standby_publishes_first_and_verifies_with_what_is_left(ctx, proxy, independent,
+                                                                                    pair_copy):  # fmt: skip
+    # Every answer of the standby takes 1 s: the switch's own calls (alarm, app state, publish) come first; the
+    # lookups only verification needs (the API's endpoint for the DNS step) wait until after the publish.
+    deploy_alarm(ctx, independent)
+    state_tables(ctx, independent, regions=[ctx.standby_region])
+    proxy.add("slow", region=ctx.standby_region, delay=1.0)
+    proxy.add("hang", region=ctx.primary_region)
+    proxy.after_forward = plays_cloudwatch(independent, ctx)
+    result, took = cli(proxy, pair_copy, "failover", "--json", "--timeout", "6")
+    assert took < 6 + MARGIN, f"{took:.1f} s"
+    assert result.exit_code == 3, result.output
+    data = json.loads(result.stdout)
+    assert [p["outcome"] for p in data["published"]] == ["published"]
+    before_publish = [r.operation for r in proxy.calls(region=ctx.standby_region)]
+    assert before_publish.index("PutMetricData") < before_publish.index("GetDomainName") if "GetDomainName" in \
+        before_publish else True  # fmt: skip
+    assert landed(independent, ctx) == [1.0]
