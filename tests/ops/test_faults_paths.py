@@ -225,3 +225,17 @@ def test_at_least_once_resends_an_ambiguous_send_to_the_standby_within_the_budge
     assert result.maybe_duplicate == PRIMARY
     assert result.seconds < 2.0 + 0.5
     assert sent(independent, STANDBY) == 1
+
+
+# --------------------------------------------------------------------------------------------- app state
+def test_state_set_whose_reply_was_lost_is_done_not_a_conflict(ctx, proxy, independent, pair_copy):
+    # The conditional UpdateItem lands, its reply is lost; botocore's retry then fails its condition on our own
+    # write. That is the write having happened, not another operator racing us.
+    state_tables(ctx, independent, value="active")
+    proxy.add("drop_reply", region=PRIMARY, service="dynamodb", operation="UpdateItem", times=1)
+    result, _took = cli(proxy, pair_copy, "state", "set", "fenced", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["to"] == "fenced"
+    item = independent("dynamodb", PRIMARY).get_item(TableName=ctx.state_table, Key=ctx.state_key)["Item"]
+    assert (item["state"]["S"], item["version"]["N"]) == ("fenced", "3")
+    assert audit(pair_copy)[-1]["result"] == "ok"
