@@ -114,7 +114,7 @@ def test_a_killed_run_is_reported_by_the_next_one(ctx, proxy, independent, pair_
 # -------------------------------------------------------------------------------------------- credentials
 COMMANDS = [
     ["status"], ["failover"], ["failback"], ["state", "get"], ["state", "set", "fenced"], ["drill"],
-    ["sync", "contacts", "news"], ["audit"],
+    ["sync", "contacts", "news"], ["audit"], ["sms", "status"], ["readiness"],
 ]
 
 
