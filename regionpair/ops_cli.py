@@ -90,14 +90,15 @@ def _setup(config_dir: Path | None, profile: str | None, endpoint_url: str | Non
 
 def _credentials(err: BaseException | None) -> CredentialsError | None:
     """The one line to print when credentials are why the command failed (it replaces any other advice)."""
+    last = clients_module.Clients.last
+    if last is not None and err is not None and not isinstance(err, DeclarationError):
+        found = last.credentials_error(None if isinstance(err, CredentialsError) else err)
+        if found is not None:  # names the credentials' source and the fix
+            return found
     if isinstance(err, CredentialsError):
         return err
-    last = clients_module.Clients.last
-    if credentials_problem(err) and last is None:
-        return CredentialsError(f"AWS credentials: {credentials_problem(err)}")
-    if last is None or isinstance(err, DeclarationError):
-        return None
-    return last.credentials_error(err)
+    problem = credentials_problem(err)
+    return CredentialsError(f"AWS credentials: {problem}") if problem else None
 
 
 def _fail(err: BaseException) -> typer.Exit:
@@ -201,6 +202,9 @@ def register(app: typer.Typer) -> None:
                 fields = pair_status(clients, ctx)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
+        except KeyboardInterrupt:  # read-only: nothing to record; the shell's convention for Ctrl-C
+            typer.echo("regionpair: status interrupted (SIGINT); nothing was changed", err=True)
+            raise typer.Exit(130) from None
         credentials = clients.credentials_error()
         if credentials is not None:  # every field would say "unavailable" for the same reason: say it once
             raise _fail(credentials)

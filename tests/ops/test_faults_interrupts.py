@@ -167,3 +167,16 @@ def test_audit_of_an_undeployed_pair_says_not_deployed(ctx, proxy, pair_copy):
                            "no table notify-orders in us-east-1 or us-west-2"), line  # fmt: skip
     assert "no SES identity example.com in us-east-1 or us-west-2" in line
     assert "declare" not in line
+
+
+@pytest.mark.parametrize("command", ["failover", "failback"])
+def test_dry_run_says_what_it_would_do_even_offline(ctx, proxy, pair_copy, no_credentials, command):
+    result = runner.invoke(app, [command, "--dry-run", "--json", "--config-dir", str(pair_copy.path),
+                                 "--endpoint-url", proxy.url, "--timeout", "5"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["outcome"] == "dry run"
+    assert data["published"] == [{"value": 1.0 if command == "failover" else 0.0, "count": 1, "dryRun": True}]
+    assert data["alarm"]["source"] == "pair.yaml (the deployed alarm could not be read)"
+    assert "AWS credentials: no credentials found" in data["warnings"][0]
+    assert not (pair_copy.path / ".regionpair" / "audit.log").exists(), "a dry run writes no audit entry"
