@@ -3,9 +3,9 @@
 The CLI talks to the proxy as to AWS (`--endpoint-url`), with its real clients (timeouts, retries, deadline):
 a region's endpoints that accept connections and never answer, answer slowly, reset, answer 503 or throttle,
 or lose the reply after moto processed the request. Each test asserts the decision: the deadline held, the
-honest outcome, the audit entry, the exit code. Deadlines are 5 s (headroom for a loaded machine), so nothing here takes long. moto does not
-evaluate alarms: where a test needs the alarm to move, the proxy's `after_forward` hook plays CloudWatch once
-the datapoint reached moto.
+honest outcome, the audit entry, the exit code. Deadlines are 5 s (headroom for a loaded machine), so nothing
+here takes long. moto does not evaluate alarms: where a test needs the alarm to move, the proxy's
+`after_forward` hook plays CloudWatch once the datapoint reached moto.
 """
 
 from __future__ import annotations
@@ -240,8 +240,8 @@ def test_failover_with_a_slow_standby_publishes_first_and_verifies_with_what_is_
     proxy.add("slow", region=ctx.standby_region, delay=1.0)
     proxy.add("hang", region=ctx.primary_region)
     proxy.after_forward = plays_cloudwatch(independent, ctx)
-    result, took = cli(proxy, pair_copy, "failover", "--json", "--timeout", "6")
-    assert took < 6 + MARGIN, f"{took:.1f} s"
+    result, took = cli(proxy, pair_copy, "failover", "--json", "--timeout", "8")
+    assert took < 8 + MARGIN, f"{took:.1f} s"
     assert result.exit_code == 3, result.output
     data = json.loads(result.stdout)
     assert [p["outcome"] for p in data["published"]] == ["published"]
