@@ -62,7 +62,8 @@ AuditLog = Annotated[
     Path | None, typer.Option(help="Audit log file; default: <config dir>/.regionpair/audit.log (one per pair).")
 ]
 Timeout = Annotated[
-    float, typer.Option(help="Seconds for the whole command: publishing and every verification wait together.")
+    float, typer.Option(help="Seconds for the whole command (a deadline): every AWS call, publishing and every "
+                             "verification wait together; what it cut short is reported.")
 ]
 Region = Annotated[str | None, typer.Option(help="One of the pair's two regions.")]
 SyncTimeout = Annotated[
