@@ -70,7 +70,8 @@ AuditLog = Annotated[
                                 "(one per pair).")
 ]
 Timeout = Annotated[
-    float, typer.Option(help="Seconds for the whole command: publishing and every verification wait together.")
+    float, typer.Option(help="Seconds for the whole command (a deadline): every AWS call, publishing and every "
+                             "verification wait together; what it cut short is reported.")
 ]
 Region = Annotated[str | None, typer.Option(help="One of the pair's two regions.")]
 SyncTimeout = Annotated[
@@ -105,14 +106,15 @@ def _setup(
 
 def _credentials(err: BaseException | None) -> CredentialsError | None:
     """The one line to print when credentials are why the command failed (it replaces any other advice)."""
+    last = clients_module.Clients.last
+    if last is not None and err is not None and not isinstance(err, DeclarationError):
+        found = last.credentials_error(None if isinstance(err, CredentialsError) else err)
+        if found is not None:  # names the credentials' source and the fix
+            return found
     if isinstance(err, CredentialsError):
         return err
-    last = clients_module.Clients.last
-    if credentials_problem(err) and last is None:
-        return CredentialsError(f"AWS credentials: {credentials_problem(err)}")
-    if last is None or isinstance(err, DeclarationError):
-        return None
-    return last.credentials_error(err)
+    problem = credentials_problem(err)
+    return CredentialsError(f"AWS credentials: {problem}") if problem else None
 
 
 def _fail(err: BaseException) -> typer.Exit:
@@ -218,6 +220,9 @@ def register(app: typer.Typer) -> None:
                 fields = pair_status(clients, ctx)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
+        except KeyboardInterrupt:  # read-only: nothing to record; the shell's convention for Ctrl-C
+            typer.echo("regionpair: status interrupted (SIGINT); nothing was changed", err=True)
+            raise typer.Exit(130) from None
         credentials = clients.credentials_error()
         if credentials is not None:  # every field would say "unavailable" for the same reason: say it once
             raise _fail(credentials)
@@ -268,9 +273,11 @@ def register(app: typer.Typer) -> None:
                     return
                 notes += _preconditions(ctx, clients, to_standby, force)
                 target = ctx.standby_region if to_standby else ctx.primary_region
-                expected = stop.dns_expectation(clients.get("apigateway", target), ctx)
-                report = stop.switch(clients, ctx, to_standby=to_standby, timeout=timeout, expected_dns=expected,
-                                     progress=_progress(as_json), deadline=limit, report=report)  # fmt: skip
+                report = stop.switch(
+                    clients, ctx, to_standby=to_standby, timeout=timeout, progress=_progress(as_json), deadline=limit,
+                    report=report, expected_dns_factory=lambda: stop.dns_expectation(clients.get("apigateway", target),
+                                                                                      ctx),
+                )  # fmt: skip
                 data = {**report.as_dict(), "preconditions": notes}
                 run.finish(report.outcome, data)
         _emit(data, as_json, f"{command}: {report.outcome}")
@@ -538,8 +545,7 @@ def register(app: typer.Typer) -> None:
 
         def dns(to_standby: bool) -> Any:
             target = ctx.standby_region if to_standby else ctx.primary_region
-            with Deadline(min(timeout, 30)).active():
-                return stop.dns_expectation(clients.get("apigateway", target), ctx)
+            return stop.dns_expectation(clients.get("apigateway", target), ctx)
 
         progress: dict[str, Any] = {}
 
@@ -625,11 +631,15 @@ def register(app: typer.Typer) -> None:
         """Read-only: build each region's manifest from the live account and compare them like the policy pack."""
         try:
             ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
-            findings = live_audit.audit(clients, ctx)
-            if control_plane:
-                from regionpair.ops import independence
+            with Deadline(120).active():
+                missing = _not_deployed(clients, ctx)
+                if missing:
+                    raise OpsError(missing)
+                findings = live_audit.audit(clients, ctx)
+                if control_plane:
+                    from regionpair.ops import independence
 
-                findings += independence.findings(clients, ctx)
+                    findings += independence.findings(clients, ctx)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
         if as_json:
@@ -706,40 +716,99 @@ def register(app: typer.Typer) -> None:
         source: UserSource = Role.PRIMARY,
         stack: Stacks = None,
         config_dir: ConfigDir = None, profile: Profile = None, endpoint_url: Endpoint = None, dry_run: DryRun = False,
-        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None,
+        audit_log: AuditLog = None, as_json: Json = False, checkpoint: Checkpoint = None, timeout: SyncTimeout = 3600,
     ) -> None:  # fmt: skip
         """Copy confirmed users between the two regions' user pools (union; passwords cannot be copied)."""
         from regionpair.ops import user_sync
 
         try:
             ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
-            pools = user_sync.pools_of(ctx.pair, lambda region: clients.get("cognito-idp", region))
-            user_plan = user_sync.plan(pools, source)
-            data: dict[str, Any] = user_plan.as_dict()
-            if not dry_run:
-                log = audit_log or ctx.audit_log
-                point = user_sync.checkpoint_for(ctx.state_dir, ctx.pair, checkpoint)
-                result = user_sync.UserSyncResult()
-                details = {"source": source.value, "planned": user_plan.total, "checkpoint": str(point.path)}
-                try:
-                    user_sync.apply(pools, user_plan, point, result)
-                except BaseException as err:
-                    counts = {"written": result.written, "skipped": result.skipped, "interrupted": True}
-                    auditlog.record(log, "sync users", {**details, **counts}, f"interrupted: {err!r}")
-                    raise
-                data["written"], data["skipped"] = result.written, result.skipped
-                auditlog.record(log, "sync users", {**details, "written": result.written, "skipped": result.skipped,
-                                                     "interrupted": False}, "ok")  # fmt: skip
-            if as_json:
-                typer.echo(json.dumps(data, indent=2, default=str))
-            else:
-                _emit({"pools": data["pools"], "users": data["users"],
-                       **{f"{w['action']} in {w['region']}": w["user"] for w in data["writes"]},
-                       **({"written": data["written"], "skipped (an interrupted run wrote them)": data["skipped"]}
-                          if not dry_run else {})}, False, f"sync users{' (dry run)' if dry_run else ''}")  # fmt: skip
+            with Deadline(timeout).active():
+                pools = user_sync.pools_of(ctx.pair, lambda region: clients.get("cognito-idp", region))
+                user_plan = user_sync.plan(pools, source)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
+        data: dict[str, Any] = user_plan.as_dict()
+        if not dry_run:
+            log = audit_log or ctx.audit_log
+            point = user_sync.checkpoint_for(ctx.state_dir, ctx.pair, checkpoint)
+            result = user_sync.UserSyncResult()
+            details = {"source": source.value, "planned": user_plan.total, "checkpoint": str(point.path)}
 
+            def done() -> dict[str, Any]:
+                return {"written": result.written, "skipped": result.skipped}
+
+            # Intent before the first write, outcome after; Ctrl-C or SIGTERM is recorded as interrupted with
+            # what was written, and the checkpoint resumes it.
+            with _audited(log, "sync users", details, clients, as_json, done) as run, Deadline(timeout).active():
+                user_sync.apply(pools, user_plan, point, result)
+                run.finish("ok", {**done(), "interrupted": False})
+            data["written"], data["skipped"] = result.written, result.skipped
+        if as_json:
+            typer.echo(json.dumps(data, indent=2, default=str))
+        else:
+            _emit({"pools": data["pools"], "users": data["users"],
+                   **{f"{w['action']} in {w['region']}": w["user"] for w in data["writes"]},
+                   **({"written": data["written"], "skipped (an interrupted run wrote them)": data["skipped"]}
+                      if not dry_run else {})}, False, f"sync users{' (dry run)' if dry_run else ''}")  # fmt: skip
+
+
+def _not_deployed(clients: Clients, ctx: PairContext) -> str | None:
+    """One line when nothing of the pair is deployed in either region (the audit would only list absences).
+
+    Looks for what each half creates first: the STOP alarm (or the Region switch plan) in the standby, the
+    declared tables in either region. A lookup that fails (not "not found") never counts as "not deployed".
+    """
+    looked: list[str] = []
+    if ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH:
+        return None  # the plan is found by name in each region's data plane; status reports it
+    try:
+        stop.read_alarm(clients.get("cloudwatch", ctx.standby_region), ctx)
+        return None
+    except OpsError as err:
+        if "not found" not in str(err):
+            return None
+        looked.append(f"no STOP alarm {ctx.alarm_name} in {ctx.standby_region}")
+    tables = [ctx.pair.physical_name(t.name) for t in ctx.pair.shared.tables] + (
+        [ctx.state_table] if ctx.state_table else []
+    )
+    for name in tables[:3]:
+        for region in ctx.regions:
+            try:
+                clients.get("dynamodb", region).describe_table(TableName=name)
+                return None
+            except ClientError as err:
+                if err.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+                    return None
+            except AWS_ERRORS:
+                return None
+        looked.append(f"no table {name} in {' or '.join(ctx.regions)}")
+    for decl in ctx.pair.shared.buckets[:1]:
+        for role in Role:
+            name = ctx.pair.bucket_name(decl, role)
+            try:
+                clients.get("s3", ctx.region_of(role)).head_bucket(Bucket=name)
+                return None
+            except ClientError as err:
+                if err.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket", "NotFound"):
+                    return None
+            except AWS_ERRORS:
+                return None
+            looked.append(f"no bucket {name} in {ctx.region_of(role)}")
+    email = ctx.pair.shared.email
+    for domain in (email.domains[:1] if email else []):
+        for region in ctx.regions:
+            try:
+                clients.get("sesv2", region).get_email_identity(EmailIdentity=domain)
+                return None
+            except ClientError as err:
+                if err.response.get("Error", {}).get("Code") != "NotFoundException":
+                    return None
+            except AWS_ERRORS:
+                return None
+        looked.append(f"no SES identity {domain} in {' or '.join(ctx.regions)}")
+    return (f"pair {ctx.pair.shared.name} is not deployed ({'; '.join(looked)}): deploy it (pulumi up -s secondary, "
+            "then -s primary), then rerun the audit")  # fmt: skip
 
 
 def _safe(name: str) -> str:

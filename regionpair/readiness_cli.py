@@ -36,6 +36,8 @@ def register(app: typer.Typer) -> None:
             result = ops.readiness(clients, ctx.pair)
         except DOMAIN_ERRORS as err:
             raise _fail(err) from None
+        if clients.credentials_error() is not None:  # every check would be "unknown" for the same reason
+            raise _fail(clients.credentials_error())
         if as_json:
             typer.echo(json.dumps(result.as_dict(), indent=2, default=str))
         else:

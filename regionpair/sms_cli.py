@@ -61,6 +61,8 @@ def status(
             rows += sms_numbers.report(clients.get("pinpoint-sms-voice-v2", region), ctx.pair, r)
         except (ClientError, BotoCoreError) as err:
             errors[region] = str(err).splitlines()[0]
+    if errors and clients.credentials_error() is not None:  # one line for a credentials problem, every command
+        raise _fail(clients.credentials_error())
     if as_json:
         typer.echo(json.dumps({"numbers": [row.as_dict() for row in rows], "errors": errors}, indent=2))
     else:

@@ -130,6 +130,8 @@ def guarded(path: Path, command: str, details: dict[str, Any], *, who: str | Non
             previous[signum] = signal.signal(signum, _raise_terminated)
     try:
         yield run
+        if not run.finished:  # the caller did not say: it ran to its end
+            run.finish("done", _safe(run.snapshot))
     except (KeyboardInterrupt, Terminated) as err:
         name = "SIGINT" if isinstance(err, KeyboardInterrupt) else str(err)
         run.finish(f"interrupted ({name}): see details for what was done", {**_safe(run.snapshot), "interrupted": name})

@@ -203,12 +203,12 @@ def run_drill(
         return f"{before.state.value} -> {after.state.value}"
 
     def do_switch(to_standby: bool, strict: bool = True) -> str:
-        dns = expected_dns(to_standby) if expected_dns else None
+        factory = (lambda: expected_dns(to_standby)) if expected_dns else None  # looked up at the DNS step
         # Each switch has its own deadline. Rolling back (not strict), the clearing value must get through: its
         # deadline covers the wait for the next period that cancelling a pending failover may need.
         seconds = timeout if strict else max(timeout, ctx.pair.shared.routing.stop.period_seconds + 2 * interval)
         result = stop.switch(clients, ctx, to_standby=to_standby, timeout=seconds, interval=interval, clock=clock,
-                             expected_dns=dns, progress=progress,
+                             expected_dns_factory=factory, progress=progress,
                              deadline=Deadline(seconds, now=clock.now))  # fmt: skip
         if strict and not result.verified:
             raise OpsError(result.outcome)

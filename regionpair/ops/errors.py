@@ -34,7 +34,10 @@ def reason(err: BaseException) -> str:
 
 
 def aws_error(err: BaseException, resource: str, region: str, next_step: str) -> OpsError:
-    """`<resource> in <region>: <what AWS said>; <next step>`."""
+    """`<resource> in <region>: <what AWS said>; <next step>` (a credentials problem says so instead)."""
+    problem = credentials_problem(err)
+    if problem:  # no next step about the resource helps: the credentials must be fixed first
+        return CredentialsError(f"{resource} in {region}: AWS credentials: {problem}; fix them and rerun")
     return OpsError(f"{resource} in {region}: {reason(err)}; {next_step}")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from regionpair.components.declaration import AppState
-from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error
+from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error, outcome_unknown
 
 ALLOWED: dict[AppState, set[AppState]] = {
     AppState.ACTIVE: {AppState.FENCED},
@@ -92,15 +92,29 @@ def set_state(
         )
     except ClientError as err:
         if err.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            # botocore retries a write whose reply was lost; if that first attempt landed, the retry's condition
+            # fails on our own write. The item then holds exactly what we wrote: that is success, not a race.
+            if _holds(dynamodb, table, key, after):
+                return before, after
             raise StateConflictError(
                 f"the state changed since it was read (version {before.version}); read it again and retry"
             ) from None
         next_step = "nothing changed; retry, or write through the other region with --region"
         raise aws_error(err, f"app-state table {table}", dynamodb.meta.region_name, next_step) from None
     except AWS_ERRORS as err:
+        if outcome_unknown(err) and _holds(dynamodb, table, key, after):
+            return before, after  # the reply was lost, the write landed
         raise aws_error(err, f"app-state table {table}", dynamodb.meta.region_name,
                         "the write may not have happened; read the state again before retrying") from None  # fmt: skip
     return before, after
+
+
+def _holds(dynamodb: Any, table: str, key: dict[str, Any], wanted: StateItem) -> bool:
+    """Whether the item now is exactly `wanted` (our write); False when it cannot be read."""
+    try:
+        return get_state(dynamodb, table, key) == wanted
+    except OpsError:
+        return False
 
 
 def read_anywhere(

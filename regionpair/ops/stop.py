@@ -385,6 +385,7 @@ def switch(
     progress: Callable[[str], None] = lambda _msg: None,
     deadline: Deadline | None = None,
     report: SwitchReport | None = None,
+    expected_dns_factory: Callable[[], Callable[[list[str]], bool] | None] | None = None,
 ) -> SwitchReport:
     """Fail over (`to_standby`) or back; idempotent; see the module docstring for what is published and why.
 
@@ -392,9 +393,21 @@ def switch(
     alarm is missing, the timeout cannot cover the alarm's window). After a publish, or a publish whose outcome
     is unknown, it always returns a report. `deadline`: the command's (default: the active one, else `timeout`
     from now); `report`: filled in as the command goes, so a caller holds what was done if it is interrupted.
+    `expected_dns_factory`: builds `expected_dns` when the DNS step comes (after the publish: looking up the
+    target's endpoint must not delay the switch in a slow region).
     """
     clock = clock or Clock()
     limit = deadline or current() or Deadline(timeout, now=clock.now)
+    if expected_dns is None and expected_dns_factory is not None:
+        factory = expected_dns_factory
+        found: dict[str, Any] = {}
+
+        def expected_dns(answer: list[str]) -> bool:  # resolved once, at the DNS step
+            if "check" not in found:
+                found["check"] = factory()
+            return bool(found["check"] and found["check"](answer))
+
+        expected_dns.lazy = factory  # type: ignore[attr-defined]
     with limit.active():
         return _switch(clients, ctx, to_standby, limit, interval, dry_run, health_check_id, expected_dns, clock,
                        progress, report or SwitchReport("failover" if to_standby else "failback"))  # fmt: skip
@@ -605,6 +618,12 @@ def _verify(
     if ctx.api_domain is None:
         report.checks.append(Check("dns", "skipped", "no api declared"))
         return
+    lazy = getattr(expected_dns, "lazy", None)
+    if lazy is not None:
+        try:
+            expected_dns = lazy()
+        except (OpsError, *AWS_ERRORS):
+            expected_dns = None
     if expected_dns is None:
         report.checks.append(Check("dns", "unavailable", "the target region's API endpoint does not resolve here"))
         return

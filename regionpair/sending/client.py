@@ -15,6 +15,15 @@ fail over". Rules:
   sends move to the standby.
 - **Client errors** (4xx other than throttling: bad address, unverified identity) are the caller's to fix and
   raise at once; failing over would not help.
+**A slow primary** (answers, but late) is a failing primary too: with `slow_after`, a send that succeeded but
+took longer counts toward the breaker (the message was delivered once; nothing is resent), so after
+`failure_threshold` slow sends the next ones go to the standby at once. **Budget**: with `budget`, a send takes
+at most that long in all: each attempt's read timeout is capped by what is left (`regionpair.ops.deadline`, on
+the client given to `ses_sender`/`sms_sender`), keeping `standby_share` of it for the next region, so a hung
+primary costs a send at most `budget * (1 - standby_share)` before the standby is tried (definite failures) or
+the caller hears of the ambiguous send. `resend_ambiguous=True` opts into at-least-once delivery: an ambiguous
+send is resent to the next region (a possible duplicate, reported in `SendResult.maybe_duplicate`), for
+messages where a duplicate is better than a delay (alerts), never the default.
 A send either returns the region and message id that took it, or raises. Warm standby prefers the primary and
 fails back to it as soon as its breaker closes; active-active spreads sends by weight. With an SES Global endpoint
 (`ses_sender(..., endpoint_id=...)` under the key `GLOBAL`), SES splits and shifts the sends itself; a regional
@@ -42,6 +51,7 @@ from botocore.exceptions import (
     EndpointConnectionError,
 )
 
+from regionpair.ops import deadline as deadlines
 from regionpair.ops.errors import outcome_unknown
 from regionpair.sending.warmth import DEFAULT_MINIMUM_SHARE, PoolWarmth, warm_split, warmth_notes
 
@@ -113,6 +123,10 @@ class SendResult:
     message_id: str
     attempts: int
     failed_over: bool
+    seconds: float = 0.0
+    """How long the send took in all."""
+    maybe_duplicate: str | None = None
+    """With `resend_ambiguous`: the region whose ambiguous send may also have delivered this message."""
 
 
 @dataclass
@@ -178,6 +192,14 @@ class ResilientSender:
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
     rng: random.Random = field(default_factory=random.Random)
+    budget: float | None = None
+    """Seconds a send may take in all, every region and retry included (None: only the clients' timeouts)."""
+    standby_share: float = 0.5
+    """Of the budget, what an attempt leaves for the regions after it."""
+    slow_after: float | None = None
+    """A successful send slower than this counts toward its region's breaker (a slow region is failing)."""
+    resend_ambiguous: bool = False
+    """At-least-once: resend an ambiguous send to the next region (may duplicate). Default: raise instead."""
     breakers: dict[str, CircuitBreaker] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -205,30 +227,57 @@ class ResilientSender:
         """Send once somewhere, or raise `SendFailedError` / `AmbiguousSendError` / the caller's `ClientError`."""
         errors: dict[str, str] = {}
         attempts = 0
+        began = self.clock()
+        limit = deadlines.Deadline(self.budget, now=self.clock) if self.budget else None
+        ambiguous: AmbiguousSendError | None = None
         order = self._order()
         for position, region in enumerate(order):
             breaker = self.breakers[region]
             for retry in range(self.throttle_retries + 1):
+                if limit is not None and limit.expired:
+                    errors[region] = f"not tried: the send's budget ({self.budget:g} s) was spent"
+                    break
                 attempts += 1
+                started = self.clock()
                 try:
-                    message_id = self.senders[region](message)
+                    message_id = self._attempt(region, message, limit, more=position < len(order) - 1)
                 except Exception as err:  # classified below; unknown errors re-raise as client errors
                     kind = _classify(err)
                     if kind == "ambiguous":
                         breaker.failure(self.clock())  # a slow region is a failing region: later sends move on
-                        raise AmbiguousSendError(region, err, _message_id(err)) from err
+                        ambiguous = AmbiguousSendError(region, err, _message_id(err))
+                        if not self.resend_ambiguous:
+                            raise ambiguous from err
+                        errors[region] = f"ambiguous: {err}"
+                        break
                     if kind == "client":
                         raise
                     if kind == "throttled" and retry < self.throttle_retries:
                         ceiling = min(self.max_delay, self.base_delay * 2**retry)
-                        self.sleep(self.rng.uniform(0, ceiling))  # full jitter
+                        deadlines.sleep_within(self.rng.uniform(0, ceiling), self.sleep, limit)  # full jitter
                         continue
                     breaker.failure(self.clock())
                     errors[region] = f"{kind}: {err}"
                     break
-                breaker.success()
-                return SendResult(region, message_id, attempts, failed_over=position > 0)
+                took = self.clock() - started
+                if self.slow_after is not None and took > self.slow_after:
+                    breaker.failure(self.clock())  # delivered, but late: count it, so later sends move on
+                else:
+                    breaker.success()
+                return SendResult(region, message_id, attempts, failed_over=position > 0,
+                                  seconds=round(self.clock() - began, 3),
+                                  maybe_duplicate=ambiguous.region if ambiguous else None)  # fmt: skip
+        if ambiguous is not None:
+            raise ambiguous
         raise SendFailedError(errors)
+
+    def _attempt(self, region: str, message: dict[str, Any], limit: deadlines.Deadline | None, more: bool) -> str:
+        """One call, its read timeout capped by the budget left (minus the standby's share when one follows)."""
+        if limit is None:
+            return self.senders[region](message)
+        share = limit.remaining() * (1 - self.standby_share) if more else limit.remaining()
+        with deadlines.Deadline(max(share, deadlines.MIN_CALL_SECONDS), now=self.clock).active():
+            return self.senders[region](message)
 
 
 def _message_id(err: Exception) -> str | None:
@@ -264,6 +313,7 @@ def ses_sender(sesv2: Any, *, configuration_set: str | None = None, endpoint_id:
     whatever region the client names; SES splits the sends across the endpoint's two regions.
     """
     _check_no_retries(sesv2)
+    deadlines.attach(sesv2)  # a ResilientSender budget caps each call's read timeout
     if endpoint_id:
         _check_crt()
 
@@ -302,6 +352,7 @@ def endpoint_id_of(stack_outputs: dict[str, Any]) -> str:
 def sms_sender(sms: Any, *, origination_identity: str, configuration_set: str | None = None) -> Sender:
     """A sender for End User Messaging `SendTextMessage` from a pool or number of that region."""
     _check_no_retries(sms)
+    deadlines.attach(sms)
 
     def send(message: dict[str, Any]) -> str:
         kwargs: dict[str, Any] = {

@@ -222,8 +222,9 @@ class FaultProxy:
             rest += chunk
         scope = _SCOPE.search(headers.get("authorization", ""))
         region, service = (scope.group(1), scope.group(2)) if scope else ("", "")
-        return Request(region, _service_name(service), _operation(target, headers, rest), method, target, headers,
-                       rest)  # fmt: skip
+        name = _service_name(service)
+        return Request(region, name, _operation(target, headers, rest) or _rest_operation(name, method, target),
+                       method, target, headers, rest)  # fmt: skip
 
     def _forward(self, r: Request) -> tuple[int, list[tuple[str, str]], bytes]:
         upstream = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=30)
@@ -266,3 +267,32 @@ def _operation(target: str, headers: dict[str, str], body: bytes) -> str:
         if action:
             return action[0]
     return ""
+
+
+_ROUTES: dict[str, list[tuple[str, re.Pattern[str], int, str]]] = {}
+
+
+def _rest_operation(service: str, method: str, target: str) -> str:
+    """A REST call's operation, from the service model's `requestUri` templates (botocore's own models)."""
+    if not service:
+        return ""
+    if service not in _ROUTES:
+        import botocore.session
+
+        try:
+            model = botocore.session.get_session().get_service_model(service)
+        except Exception:
+            _ROUTES[service] = []
+            return ""
+        routes = []
+        for op in model.operation_names:
+            http = model.operation_model(op).http
+            uri = http.get("requestUri", "/").split("?")[0]
+            pattern = re.sub(r"\\\{[^}]+\\\+\\\}", ".+", re.escape(uri))
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", pattern)
+            routes.append((http.get("method", "POST"), re.compile(f"^{pattern}/?$"), len(re.sub(r"{[^}]+}", "", uri)),
+                           op))  # fmt: skip
+        _ROUTES[service] = routes
+    path = urllib.parse.unquote(urllib.parse.urlsplit(target).path)
+    found = [(weight, op) for m, rx, weight, op in _ROUTES[service] if m == method and rx.match(path)]
+    return max(found)[1] if found else ""

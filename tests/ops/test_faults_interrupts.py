@@ -114,7 +114,7 @@ def test_a_killed_run_is_reported_by_the_next_one(ctx, proxy, independent, pair_
 # -------------------------------------------------------------------------------------------- credentials
 COMMANDS = [
     ["status"], ["failover"], ["failback"], ["state", "get"], ["state", "set", "fenced"], ["drill"],
-    ["sync", "contacts", "news"], ["audit"],
+    ["sync", "contacts", "news"], ["audit"], ["sms", "status"], ["readiness"],
 ]
 
 
@@ -157,3 +157,26 @@ def test_an_expired_token_is_one_line_for_every_command(ctx, proxy, independent,
     assert line.startswith("regionpair: AWS credentials: the session token has expired (ExpiredToken); "
                            "credentials from the environment (AWS_SESSION_TOKEN)"), line  # fmt: skip
     assert "--force" not in line
+
+
+def test_audit_of_an_undeployed_pair_says_not_deployed(ctx, proxy, pair_copy):
+    result = runner.invoke(app, ["audit", "--config-dir", str(pair_copy.path), "--endpoint-url", proxy.url])
+    assert result.exit_code == 1, result.output
+    line = result.stderr.strip()
+    assert line.startswith("regionpair: pair notify is not deployed (no STOP alarm notify-stop-failover in us-west-2; "
+                           "no table notify-orders in us-east-1 or us-west-2"), line  # fmt: skip
+    assert "no SES identity example.com in us-east-1 or us-west-2" in line
+    assert "declare" not in line
+
+
+@pytest.mark.parametrize("command", ["failover", "failback"])
+def test_dry_run_says_what_it_would_do_even_offline(ctx, proxy, pair_copy, no_credentials, command):
+    result = runner.invoke(app, [command, "--dry-run", "--json", "--config-dir", str(pair_copy.path),
+                                 "--endpoint-url", proxy.url, "--timeout", "5"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["outcome"] == "dry run"
+    assert data["published"] == [{"value": 1.0 if command == "failover" else 0.0, "count": 1, "dryRun": True}]
+    assert data["alarm"]["source"] == "pair.yaml (the deployed alarm could not be read)"
+    assert "AWS credentials: no credentials found" in data["warnings"][0]
+    assert not (pair_copy.path / ".regionpair" / "audit.log").exists(), "a dry run writes no audit entry"

@@ -289,7 +289,7 @@ def test_failover_dry_run_of_a_window_never_waits(fake_clock, ctx, faulty_client
 def test_failover_refused_while_app_is_active_unless_forced(ctx, cli_clients, independent, pair_copy):
     deploy_alarm(ctx, independent, state="ALARM")
     state_tables(ctx, independent, value="active")
-    common = ["failover", "--config-dir", str(pair_copy.path), "--timeout", "2"]
+    common = ["failover", "--config-dir", str(pair_copy.path), "--timeout", "10"]
     refused = runner.invoke(app, common)
     assert refused.exit_code == 1
     assert "app state is active (read in us-west-2); fence first: regionpair state set fenced --region us-west-2" \
