@@ -212,7 +212,7 @@ def test_sigkill_mid_sync_resumes_where_it_stopped(pools, pair_dir, endpoint, tm
     env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "PATH": "/usr/bin:/bin"}
     killed = subprocess.run([*run, "kill", str(pair_dir), endpoint], capture_output=True, text=True, env=env)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
-    lines = (pair_dir / ".regionpair" / "sync-users.jsonl").read_text().splitlines()
+    lines = (pair_dir / ".regionpair" / "primary" / "sync-users.jsonl").read_text().splitlines()
     assert len(lines) == 1 + 2, "header + two writes, each flushed as written (the third was in flight)"
     assert len(_users(pools, WEST)) == 2
     resumed = subprocess.run([*run, "go", str(pair_dir), endpoint], capture_output=True, text=True, env=env)
@@ -220,7 +220,7 @@ def test_sigkill_mid_sync_resumes_where_it_stopped(pools, pair_dir, endpoint, tm
     out = json.loads(resumed.stdout)
     assert (out["written"], out["skipped"]) == (3, 0), "the resumed run plans only what is missing"
     assert set(_users(pools, WEST)) == {f"{n}@example.com" for n in "abcde"}
-    assert not (pair_dir / ".regionpair" / "sync-users.jsonl").exists()
+    assert not (pair_dir / ".regionpair" / "primary" / "sync-users.jsonl").exists()
 
 
 def test_cli_dry_run_writes_nothing_and_json_is_structured(pools, pair_dir, endpoint):
