@@ -24,7 +24,8 @@ from rich.table import Table
 
 from regionpair.analyzer import AnalyzerError, Diagnostic, PolicyPackProcess, load_policy_config
 from regionpair.components.declaration import DeclarationError
-from regionpair.components.stacks import project_name, select_pair
+from regionpair.components.loader import load_pair
+from regionpair.components.stacks import project_name, select_pair, stack_file_config
 from regionpair.simulate import Recorded, StackRun, simulate_stack
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
@@ -76,6 +77,8 @@ def run_check(
     The pack process starts first and loads while the programs run.
     """
     pair = select_pair(config_dir, stacks)
+    # Validate the declaration before starting anything: a config mistake is one line in a fraction of a second.
+    load_pair(config_dir, stack_file_config(config_dir, pair.primary), pair.primary)
     chosen = set(stacks or pair.stacks)
     order = [s for s in pair.stacks if s in chosen]
     program = config_dir if (config_dir / "__main__.py").exists() else None
