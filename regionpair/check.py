@@ -88,8 +88,8 @@ def run_check(
     load_pair(config_dir, stack_file_config(config_dir, pair.primary), pair.primary)
     chosen = set(stacks or pair.stacks)
     order = [s for s in pair.stacks if s in chosen]
-    program = config_dir if (config_dir / "__main__.py").exists() else None
-    run_stack = partial(simulate_stack, config_dir=config_dir, program=program, project=project_name(config_dir))
+    program, project = program_of(config_dir)
+    run_stack = partial(simulate_stack, config_dir=config_dir, program=program, project=project)
     with PolicyPackProcess(PACK_STACK, preview=preview, wait=False) as pack, ThreadPoolExecutor(1) as worker:
         # One worker talks to the pack, in order: it waits for the pack to load while the first program runs.
         started = worker.submit(lambda: _configure(pack, policy_config or {}))
@@ -129,6 +129,11 @@ def run_check(
         report.simulated = [v for v in report.simulated if v not in declared]  # written by the user: real
     _drop_repeated(reports)
     return reports
+
+
+def program_of(config_dir: Path) -> tuple[Path | None, str]:
+    """The program a project runs (its own `__main__.py`, else this repository's) and its project name."""
+    return (config_dir if (config_dir / "__main__.py").exists() else None), project_name(config_dir)
 
 
 def _configure(pack: PolicyPackProcess, config: dict[str, Any]) -> dict[str, str]:

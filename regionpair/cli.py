@@ -31,6 +31,9 @@ check.register(app)
 
 
 def _register_operations() -> None:
+    from regionpair import resources_cli
+
+    resources_cli.register(app)
     try:
         from regionpair import ops_cli, readiness_cli, sms_cli
     except ImportError:  # operations commands are optional in a minimal install
