@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-if sys.argv[1:2] == ["check"]:  # start the pack first: it loads on the other core while we import (issue 9)
+if sys.argv[1:2] == ["check"]:  # start the pack first: it loads on the other core while we import (the gate's speed)
     from regionpair import packproc
 
     packproc.start_early("check", "--preview" in sys.argv)
@@ -43,7 +43,7 @@ def _register_operations() -> None:
     readiness_cli.register(app)
 
 
-# `regionpair check` is the CI gate and needs no AWS SDK: skip importing boto3 for it (issue 9, gate speed).
+# `regionpair check` is the CI gate and needs no AWS SDK: skip importing boto3 for it (the gate's speed).
 if sys.argv[1:2] != ["check"]:
     _register_operations()
 

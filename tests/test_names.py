@@ -161,3 +161,14 @@ def test_peer_stack_of_another_project_is_refused_with_the_fix(project: Path) ->
     result = runner.invoke(app, ["check", "--config-dir", str(project), "--stack", PROD[0]])
     assert result.exit_code == 2
     assert f"names project other but this is project {PROJECT}" in _one_line(result)
+
+
+def test_a_users_own_program_is_checked_by_its_stack_names() -> None:
+    """examples/own-program: project `shop`, stacks shop-use1/shop-usw2, its own __main__.py importing the library."""
+    from tests.conftest import ROOT
+
+    result = runner.invoke(app, ["check", "--config-dir", str(ROOT / "examples" / "own-program"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    reports = json.loads(result.output)
+    assert [(r["stack"], r["role"]) for r in reports] == [("shop-usw2", "secondary"), ("shop-use1", "primary")]
+    assert all(r["mandatory"] == 0 for r in reports)
