@@ -280,6 +280,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--stack",
                 "-s",
+                metavar="STACK",
                 help="Stack to check, as the project names it (repeat for both halves of a pair); default: both "
                 "stacks of the project's only pair.",
             ),

@@ -43,9 +43,14 @@ EXIT_CODES = (
 ConfigDir = Annotated[Path | None, typer.Option(help="Directory of pair.yaml and the stack files; default: cwd.")]
 Stacks = Annotated[
     list[str] | None,
-    typer.Option("--stack", "-s", help="A stack of the pair to operate (either half, or both: repeat); needed "
-                                       "when the project holds several pairs."),
-]  # fmt: skip
+    typer.Option(
+        "--stack",
+        "-s",
+        metavar="STACK",
+        help="A stack of the pair to operate (either half, or both: repeat); needed when the project holds several "
+        "pairs.",
+    ),
+]
 Profile = Annotated[str | None, typer.Option(help="AWS profile (default: the usual credential chain).")]
 Endpoint = Annotated[str | None, typer.Option(help="Endpoint URL for every AWS call (local testing, e.g. moto).")]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable output (structured values).")]

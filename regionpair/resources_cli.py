@@ -141,6 +141,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--stack",
                 "-s",
+                metavar="STACK",
                 help="A stack of the pair to show (either half); needed when the project holds several pairs.",
             ),
         ] = None,
