@@ -49,6 +49,9 @@ def test_each_pair_passes_the_check_by_its_stack_names(project: Path, pair: tupl
     reports = json.loads(result.output)
     assert [(r["stack"], r["role"]) for r in reports] == [(pair[1], "secondary"), (pair[0], "primary")]
     assert all(r["mandatory"] == 0 and r["resources"] > 30 for r in reports), reports
+    urns = [d["urn"] for r in reports for d in r["diagnostics"] if d["urn"]]
+    assert urns, "the advisory about pending numbers names its resource"
+    assert all(u.startswith(("urn:pulumi:prod-", "urn:pulumi:staging-")) and f"::{PROJECT}::" in u for u in urns), urns
 
 
 def test_the_program_runs_under_the_projects_name_and_reads_its_peer_by_stack_name(project: Path) -> None:
