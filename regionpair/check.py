@@ -9,7 +9,8 @@ gRPC protocol (Analyze per resource, AnalyzeStack per stack) and reports violati
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -22,9 +23,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from regionpair.analyzer import AnalyzerError, Diagnostic, PolicyPackProcess, load_policy_config
+from regionpair.analyzer import LEVELS, AnalyzerError, Diagnostic, PolicyPackProcess, load_policy_config
 from regionpair.components.declaration import DeclarationError
-from regionpair.components.stacks import project_name, select_pair
+from regionpair.components.loader import load_pair
+from regionpair.components.stacks import project_name, select_pair, stack_file_config
 from regionpair.simulate import Recorded, StackRun, simulate_stack
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
@@ -48,6 +50,12 @@ class StackReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     role: str = ""
     """primary or secondary: which half the stack deploys."""
+    policies: dict[str, str] = field(default_factory=dict)
+    """Every policy of the pack with its enforcement level for this run (the policy config applied)."""
+    simulated: list[str] = field(default_factory=list)
+    """Values the mock cloud made up for this run (ids, ARNs, phone numbers): not what AWS will assign."""
+    repeated: int = 0
+    """Findings dropped because the secondary's report already has them (the primary judges its peer too)."""
 
     @property
     def mandatory(self) -> list[Diagnostic]:
@@ -76,13 +84,15 @@ def run_check(
     The pack process starts first and loads while the programs run.
     """
     pair = select_pair(config_dir, stacks)
+    # Validate the declaration before starting anything: a config mistake is one line in a fraction of a second.
+    load_pair(config_dir, stack_file_config(config_dir, pair.primary), pair.primary)
     chosen = set(stacks or pair.stacks)
     order = [s for s in pair.stacks if s in chosen]
-    program = config_dir if (config_dir / "__main__.py").exists() else None
-    run_stack = partial(simulate_stack, config_dir=config_dir, program=program, project=project_name(config_dir))
+    program, project = program_of(config_dir)
+    run_stack = partial(simulate_stack, config_dir=config_dir, program=program, project=project)
     with PolicyPackProcess(PACK_STACK, preview=preview, wait=False) as pack, ThreadPoolExecutor(1) as worker:
         # One worker talks to the pack, in order: it waits for the pack to load while the first program runs.
-        started = worker.submit(lambda: pack.ready().configure(policy_config or {}))
+        started = worker.submit(lambda: _configure(pack, policy_config or {}))
         analyses: dict[str, Future[StackReport]] = {}
 
         def stream(into: list[Future[list[Diagnostic]]]) -> Callable[[Recorded], None]:
@@ -93,7 +103,10 @@ def run_check(
         def analyze(run: StackRun, streamed: list[Future[list[Diagnostic]]]) -> StackReport:
             diagnostics = [d for future in streamed for d in future.result()]
             diagnostics += pack.analyze_stack(run.resources)
-            return StackReport(run.stack, len(run.resources), diagnostics, role=pair.role_of(run.stack).value)
+            return StackReport(
+                run.stack, len(run.resources), diagnostics, role=pair.role_of(run.stack).value,
+                simulated=invented_values(run),
+            )  # fmt: skip
 
         deployed: dict[str, Any] | None = dict(peer_outputs) if peer_outputs is not None else None
         for stack in order:
@@ -108,9 +121,68 @@ def run_check(
                 peers = {pair.secondary: deployed}
                 run = run_stack(stack, peer_outputs=peers, preview=preview, on_register=stream(streamed))
             analyses[stack] = worker.submit(analyze, run, streamed)
-        started.result()  # the pack's own start-up error, if any, before any analysis result
+        policies = started.result()  # the pack's own start-up error, if any, before any analysis result
         reports = [analyses[stack].result() for stack in order]
+    declared = "\n".join(p.read_text() for p in sorted(config_dir.glob("*.yaml")))
+    for report in reports:
+        report.policies = policies
+        report.simulated = [v for v in report.simulated if v not in declared]  # written by the user: real
+    _drop_repeated(reports)
     return reports
+
+
+def program_of(config_dir: Path) -> tuple[Path | None, str]:
+    """The program a project runs (its own `__main__.py`, else this repository's) and its project name."""
+    return (config_dir if (config_dir / "__main__.py").exists() else None), project_name(config_dir)
+
+
+def _configure(pack: PolicyPackProcess, config: dict[str, Any]) -> dict[str, str]:
+    """Configure the pack; return each policy's effective enforcement level (its own, or the config's)."""
+    pack.ready().configure(config)
+    every = config.get("all")
+    default = every if isinstance(every, str) else (every or {}).get("enforcementLevel") if every else None
+    levels: dict[str, str] = {}
+    for policy in pack.info().policies:
+        entry = config.get(policy.name)
+        level = entry if isinstance(entry, str) else (entry or {}).get("enforcementLevel")
+        levels[policy.name] = str(level or default or LEVELS.get(policy.enforcementLevel, "advisory"))
+    return levels
+
+
+def _drop_repeated(reports: list[StackReport]) -> None:
+    """The primary compares itself with its peer's manifest: a finding about the secondary is reported once."""
+    by_role = {r.role: r for r in reports}
+    primary, secondary = by_role.get("primary"), by_role.get("secondary")
+    if primary is None or secondary is None:
+        return
+    seen = {(d.policy, d.message) for d in secondary.diagnostics}
+    kept = [d for d in primary.diagnostics if (d.policy, d.message) not in seen]
+    primary.repeated = len(primary.diagnostics) - len(kept)
+    primary.diagnostics = kept
+
+
+def _leaves(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            yield from _leaves(v)
+    elif isinstance(value, str):
+        yield value
+
+
+def invented_values(run: StackRun) -> list[str]:
+    """Strings AWS would assign that the mock cloud made up: in a resource's outputs, not in its inputs.
+
+    Only values with a digit and at least 8 characters (ids, ARNs, phone numbers, generated host names): words
+    such as ACTIVE are states, not inventions.
+    """
+    found: set[str] = set()
+    for r in run.resources:
+        given = set(_leaves(r.inputs))
+        found.update(v for v in _leaves(r.outputs) if v not in given and len(v) >= 8 and any(c.isdigit() for c in v))
+    return sorted(found)
 
 
 def load_peer_outputs(path: Path | None) -> dict[str, Any] | None:
@@ -126,27 +198,74 @@ def load_peer_outputs(path: Path | None) -> dict[str, Any] | None:
     return data
 
 
-def render_text(reports: list[StackReport], console: Console) -> None:
-    """Violations grouped by policy, with the fix in the message; undecided ones listed apart."""
-    for report in reports:
-        decided = [d for d in report.diagnostics if not d.undecided]
-        undecided = [d for d in report.diagnostics if d.undecided]
-        console.print(
-            f"[bold]{report.stack}[/]: {report.resources} resources, {len(report.mandatory)} mandatory "
-            f"violation(s), {len(decided) - len(report.mandatory)} advisory, {len(undecided)} undecided"
-        )
-        by_policy: dict[str, list[Diagnostic]] = {}
-        for d in decided:
-            by_policy.setdefault(d.policy, []).append(d)
-        for policy, items in sorted(by_policy.items()):
-            table = Table(title=f"{policy} ({items[0].level})", title_justify="left", show_lines=False)
-            table.add_column("message", overflow="fold")
-            table.add_column("resource", overflow="fold")
-            for d in items:
-                table.add_row(d.message, d.urn.rsplit("::", 1)[-1] if d.urn else "(stack)")
-            console.print(table)
-        for d in undecided:
-            console.print(f"  undecided until apply: {d.policy}")
+SIMULATED = " (simulated)"
+
+
+def _detail(d: Diagnostic, simulated: list[str]) -> str:
+    """The finding without the policy's description the SDK puts first, invented values marked."""
+    text = d.message.removeprefix(d.description).strip() if d.description else d.message
+    for value in sorted(simulated, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w-]){re.escape(value)}(?![\w-])", value + SIMULATED, text)
+    return " ".join(text.split())
+
+
+def _cell(report: StackReport, policy: str, level: str) -> str:
+    if level == "disabled":
+        return "disabled"
+    found = [d for d in report.diagnostics if d.policy == policy]
+    undecided = sum(d.undecided for d in found)
+    decided = len(found) - undecided
+    if decided:
+        worst = "mandatory" if any(d.level == "mandatory" and not d.undecided for d in found) else "advisory"
+        return f"[{'red' if worst == 'mandatory' else 'yellow'}]{decided} {worst}[/]"
+    return "undecided" if undecided else "[green]pass[/]"
+
+
+def render_text(reports: list[StackReport], console: Console, *, verbose: bool = False) -> None:
+    """One line per policy with its result in each stack, then the mandatory findings with their fix.
+
+    The rest with `verbose`. A finding of the secondary is shown once; values the mock cloud invented are marked.
+    """
+    simulated = sorted({v for r in reports for v in r.simulated})
+    policies: dict[str, str] = {}
+    for r in reports:
+        policies.update(r.policies)
+    for r in reports:  # a policy the pack did not list (an older pack): still shown
+        policies.update({d.policy: d.level for d in r.diagnostics if d.policy not in policies})
+    stacks = ", ".join(f"{r.stack} ({r.role or 'stack'}, {r.resources} resources)" for r in reports)
+    console.print(f"Checked {stacks} against {len(policies)} policies", soft_wrap=True)
+    table = Table(show_edge=False, box=None, pad_edge=False)
+    table.add_column("policy", no_wrap=True)
+    table.add_column("level")
+    for r in reports:
+        table.add_column(r.stack)
+    for policy, level in sorted(policies.items()):
+        table.add_row(policy, level, *(_cell(r, policy, level) for r in reports))
+    console.print(table)
+    marked = False
+    for r in reports:
+        shown = [d for d in r.diagnostics if verbose or (d.level == "mandatory" and not d.undecided)]
+        if not shown:
+            continue
+        console.print(f"[bold]{r.stack}[/] ({r.role or 'stack'}):")
+        for d in sorted(shown, key=lambda d: (d.level != "mandatory", d.undecided, d.policy)):
+            kind = "undecided until apply" if d.undecided else d.level
+            where = d.urn.rsplit("::", 1)[-1] if d.urn else "(stack)"
+            detail = _detail(d, simulated)
+            marked = marked or SIMULATED in detail
+            console.print(f"  {d.policy} ({kind}) on {where}: {detail}", soft_wrap=True, highlight=False)
+    hidden = sum(1 for r in reports for d in r.diagnostics if not (d.level == "mandatory" and not d.undecided))
+    notes = []
+    if hidden and not verbose:
+        notes.append(f"{hidden} advisory or undecided finding(s) not shown: --verbose lists them")
+    repeated = sum(r.repeated for r in reports)
+    if repeated:
+        notes.append(f"{repeated} finding(s) of the primary about its secondary are shown once, under the secondary")
+    if marked:
+        notes.append("values marked (simulated) were made up by the offline run's mock cloud; AWS assigns the real "
+                     "ones")  # fmt: skip
+    for note in notes:
+        console.print(f"[dim]{note}[/]", soft_wrap=True)
     total = sum(len(r.mandatory) for r in reports)
     console.print("[bold red]FAILED[/]" if total else "[bold green]PASSED[/]", f"{total} mandatory violation(s)")
 
@@ -161,6 +280,7 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--stack",
                 "-s",
+                metavar="STACK",
                 help="Stack to check, as the project names it (repeat for both halves of a pair); default: both "
                 "stacks of the project's only pair.",
             ),
@@ -178,6 +298,10 @@ def register(app: typer.Typer) -> None:
         ),
         preview: Annotated[
             bool, typer.Option(help="Run as a preview: values computed by AWS are unknown, as in `pulumi preview`.")
+        ] = False,
+        verbose: Annotated[
+            bool, typer.Option("--verbose", "-v", help="Also list advisory and undecided findings, not only the "
+                                                       "mandatory ones.")
         ] = False,
         peer_outputs: Annotated[
             Path | None,
@@ -209,5 +333,5 @@ def register(app: typer.Typer) -> None:
                 )
             )
         else:
-            render_text(reports, Console())
+            render_text(reports, Console(), verbose=verbose)
         raise typer.Exit(EXIT_VIOLATIONS if any(r.mandatory for r in reports) else EXIT_OK)

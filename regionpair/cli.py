@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-if sys.argv[1:2] == ["check"]:  # start the pack first: it loads on the other core while we import (issue 9)
+if sys.argv[1:2] == ["check"]:  # start the pack first: it loads on the other core while we import (the gate's speed)
     from regionpair import packproc
 
     packproc.start_early("check", "--preview" in sys.argv)
@@ -35,6 +35,9 @@ if sys.argv[1:2] != ["check"]:  # the gate stays lean; `regionpair diff` needs n
 
 
 def _register_operations() -> None:
+    from regionpair import resources_cli
+
+    resources_cli.register(app)
     try:
         from regionpair import ops_cli, readiness_cli, sms_cli
     except ImportError:  # operations commands are optional in a minimal install
@@ -44,7 +47,7 @@ def _register_operations() -> None:
     readiness_cli.register(app)
 
 
-# `regionpair check` is the CI gate and needs no AWS SDK: skip importing boto3 for it (issue 9, gate speed).
+# `regionpair check` is the CI gate and needs no AWS SDK: skip importing boto3 for it (the gate's speed).
 if sys.argv[1:2] != ["check"]:
     _register_operations()
 

@@ -58,9 +58,14 @@ EXIT_CODES = (
 ConfigDir = Annotated[Path | None, typer.Option(help="Directory of pair.yaml and the stack files; default: cwd.")]
 Stacks = Annotated[
     list[str] | None,
-    typer.Option("--stack", "-s", help="A stack of the pair to operate (either half, or both: repeat); needed "
-                                       "when the project holds several pairs."),
-]  # fmt: skip
+    typer.Option(
+        "--stack",
+        "-s",
+        metavar="STACK",
+        help="A stack of the pair to operate (either half, or both: repeat); needed when the project holds several "
+        "pairs.",
+    ),
+]
 Profile = Annotated[str | None, typer.Option(help="AWS profile (default: the usual credential chain).")]
 Endpoint = Annotated[str | None, typer.Option(help="Endpoint URL for every AWS call (local testing, e.g. moto).")]
 Json = Annotated[bool, typer.Option("--json", help="Machine-readable output (structured values).")]
@@ -195,7 +200,10 @@ def _progress(as_json: bool) -> Any:
 
 def register(app: typer.Typer) -> None:
     """Add the operations commands to the CLI."""
-    state_app = typer.Typer(help="Seed 001's app state: active, fenced, failover.", no_args_is_help=True)
+    state_app = typer.Typer(
+        help="The app-state pattern (active/fenced/failover): the application's state in the global table.",
+        no_args_is_help=True,
+    )
     sync_app = typer.Typer(help="Reconcile per-region lists in both directions.", no_args_is_help=True)
     app.add_typer(state_app, name="state")
     app.add_typer(sync_app, name="sync")
@@ -287,7 +295,7 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(EXIT_UNKNOWN if unknown else EXIT_UNVERIFIED)
 
     def _preconditions(ctx: PairContext, clients: Clients, to_standby: bool, force: bool) -> list[str]:
-        """Failover: the app is fenced (seed 001). Failback: the primary is healthy. `--force` skips either."""
+        """Failover: the app is fenced (the app-state pattern). Failback: the primary is healthy. --force: neither."""
         if force:
             return ["--force: preconditions not checked"]
         if to_standby:
@@ -366,7 +374,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:  # fmt: skip
         """Publish what the deployed STOP alarm watches, in the standby region; then verify routing step by step.
 
-        Needs only the standby region. Requires the app state to be fenced (seed 001) unless --force. In
+        Needs only the standby region. Requires the app state to be fenced (the app-state pattern) unless --force. In
         `routing.mode: region-switch`, starts the Region switch plan in the standby region and follows it instead
         (the plan fences itself); Ctrl-C offers to cancel the execution.
         """

@@ -15,8 +15,8 @@ def test_example_pair_passes(pair_copy):
     result = runner.invoke(app, ["check", "--config-dir", str(pair_copy.path)])
     assert result.exit_code == 0, result.output
     assert "PASSED" in result.output
-    assert "secondary:" in result.output
-    assert "primary:" in result.output
+    assert "Checked secondary (secondary, " in result.output
+    assert "primary (primary, " in result.output
 
 
 def test_mandatory_violation_exits_1_and_json_names_policy_and_urn(pair_copy, tmp_path):

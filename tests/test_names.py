@@ -49,6 +49,9 @@ def test_each_pair_passes_the_check_by_its_stack_names(project: Path, pair: tupl
     reports = json.loads(result.output)
     assert [(r["stack"], r["role"]) for r in reports] == [(pair[1], "secondary"), (pair[0], "primary")]
     assert all(r["mandatory"] == 0 and r["resources"] > 30 for r in reports), reports
+    urns = [d["urn"] for r in reports for d in r["diagnostics"] if d["urn"]]
+    assert urns, "the advisory about pending numbers names its resource"
+    assert all(u.startswith(("urn:pulumi:prod-", "urn:pulumi:staging-")) and f"::{PROJECT}::" in u for u in urns), urns
 
 
 def test_the_program_runs_under_the_projects_name_and_reads_its_peer_by_stack_name(project: Path) -> None:
@@ -161,3 +164,14 @@ def test_peer_stack_of_another_project_is_refused_with_the_fix(project: Path) ->
     result = runner.invoke(app, ["check", "--config-dir", str(project), "--stack", PROD[0]])
     assert result.exit_code == 2
     assert f"names project other but this is project {PROJECT}" in _one_line(result)
+
+
+def test_a_users_own_program_is_checked_by_its_stack_names() -> None:
+    """examples/own-program: project `shop`, stacks shop-use1/shop-usw2, its own __main__.py importing the library."""
+    from tests.conftest import ROOT
+
+    result = runner.invoke(app, ["check", "--config-dir", str(ROOT / "examples" / "own-program"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    reports = json.loads(result.output)
+    assert [(r["stack"], r["role"]) for r in reports] == [("shop-usw2", "secondary"), ("shop-use1", "primary")]
+    assert all(r["mandatory"] == 0 for r in reports)

@@ -28,6 +28,7 @@ from regionpair.components.declaration.base import (
     DomainName,
     ResourceName,
     _Model,
+    duplicates,
 )
 
 # Runtimes a new function may use, by family (how the handler names a file): the table of what Lambda and the
@@ -259,8 +260,8 @@ def check_layers(arns: list[str], *, placeholder: bool) -> list[str]:
         if m.group("region") == REGION_PLACEHOLDER and not placeholder:
             raise ValueError(f"{arn!r}: write this region's ARN here; {REGION_PLACEHOLDER} is for pair.yaml")
     names = [LAYER_ARN_RE.match(a).group("name") for a in arns]  # type: ignore[union-attr]
-    if len(set(names)) != len(names):
-        raise ValueError("names the same layer twice; list each layer once")
+    if twice := duplicates(list(names)):
+        raise ValueError(f"names layer {twice[0]} twice; list each layer once")
     return arns
 
 

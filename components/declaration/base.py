@@ -137,6 +137,24 @@ _RUNTIMES = ("python3.11", "python3.12", "python3.13")
 ResourceName = Annotated[str, StringConstraints(pattern=_NAME_RE.pattern)]
 Country = Annotated[str, StringConstraints(pattern=_COUNTRY_RE.pattern)]
 
+PATTERN_TEXT = {
+    _NAME_RE.pattern: "a name of 3 to 32 characters: lower-case letters, digits and hyphens, starting with a letter "
+    "and ending with a letter or digit (e.g. orders-v2)",
+    _COUNTRY_RE.pattern: "a two-letter ISO 3166 country code in capitals (e.g. US, GB)",
+}
+"""What each pattern a model constrains with allows, in words: messages never show a regular expression."""
+
+
+def duplicates(values: list[object]) -> list[object]:
+    """The values listed more than once, in first-seen order (messages name them)."""
+    seen: set[object] = set()
+    twice: list[object] = []
+    for value in values:
+        if value in seen and value not in twice:
+            twice.append(value)
+        seen.add(value)
+    return twice
+
 
 class _Model(BaseModel):
     """Strict base: camelCase keys as users write YAML, unknown keys rejected (typos name the key)."""

@@ -19,6 +19,7 @@ from regionpair.components.declaration.base import (
     EventDestinationKind,
     ResourceName,
     _Model,
+    duplicates,
 )
 from regionpair.components.declaration.storage import Bucket, BucketNames
 
@@ -152,8 +153,8 @@ class Email(_Model):
     @field_validator("domains")
     @classmethod
     def _domains(cls, v: list[str]) -> list[str]:
-        if len(set(v)) != len(v):
-            raise ValueError("a domain is listed twice; list each sending domain once")
+        if twice := duplicates(list(v)):
+            raise ValueError(f"{twice[0]} is listed twice; list each sending domain once")
         return v
 
     @field_validator("multi_region_endpoint")
@@ -185,8 +186,8 @@ class Email(_Model):
     @model_validator(mode="after")
     def _pools(self) -> Email:
         names = [p.name for p in self.dedicated_ip_pools]
-        if len(set(names)) != len(names):
-            raise ValueError("two dedicatedIpPools share a name; name each pool once")
+        if twice := duplicates(list(names)):
+            raise ValueError(f"dedicatedIpPools: two pools are named {twice[0]}; name each pool once")
         for i, cs in enumerate(self.configuration_sets):
             if cs.sending_pool is not None and cs.sending_pool not in names:
                 raise ValueError(

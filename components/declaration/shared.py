@@ -16,6 +16,7 @@ from regionpair.components.declaration.base import (
     ResourceName,
     Strategy,
     _Model,
+    duplicates,
 )
 from regionpair.components.declaration.email import Email
 from regionpair.components.declaration.identity import Identity
@@ -100,11 +101,13 @@ class SharedDeclaration(_Model):
     def _unique_names(self) -> SharedDeclaration:
         for kind, items in (("buckets", self.buckets), ("tables", self.tables)):
             names = [i.name for i in items]
-            if len(set(names)) != len(names):
-                raise ValueError(f"two {kind} share a name; names must be unique")
+            if twice := duplicates(list(names)):
+                raise ValueError(f"{kind}: two entries are named {twice[0]}; give each a name of its own")
         if self.app_state and self.app_state.table in {t.name for t in self.tables}:
             raise ValueError("appState.table must not reuse a name from tables")
         explicit = [n for b in self.buckets if b.bucket_names for n in b.bucket_names.model_dump().values()]
-        if len(set(explicit)) != len(explicit):
-            raise ValueError("two buckets share an explicit bucketNames entry; S3 names are global and unique")
+        if twice := duplicates(list(explicit)):
+            raise ValueError(
+                f"buckets: two bucketNames entries are {twice[0]}; S3 names are global, give each bucket its own"
+            )
         return self

@@ -69,7 +69,18 @@ class Table(_Model):
     hash_key: KeyAttribute | None = None
     range_key: KeyAttribute | None = None
     point_in_time_recovery: bool = True
+    """Always true: the policy dynamodb-table-global-replica refuses a table without it (validated here, early)."""
     deletion_protection: bool = True
+
+    @field_validator("point_in_time_recovery")
+    @classmethod
+    def _pitr(cls, v: bool) -> bool:
+        if not v:
+            raise ValueError(
+                "false is refused: the policy dynamodb-table-global-replica requires point-in-time recovery on "
+                "every global table (the only way back from a bad write replicated to both regions); remove the key"
+            )
+        return v
 
     @model_validator(mode="after")
     def _keys(self) -> Table:
