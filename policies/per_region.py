@@ -113,6 +113,9 @@ OWNED: tuple[Owned, ...] = (
           "owned by the primary (docs/global-endpoints.md)"),
     Owned("pulumi-python:dynamic:Resource", "*-replica", "primary", "DEED replica identities: the primary creates "
           "them in the secondary's region (docs/global-endpoints.md)", _deed),
+    Owned("pulumi-python:dynamic:Resource", "*-record-guard", "primary", "the record-set guard reads the live "
+          "records of the API's name before the records are changed, so it lives with their owner: the primary in "
+          "failover and region-switch modes (docs/day-2.md); in latency mode each half has its own"),
     Owned(P.EMAIL_MAIL_FROM, "*-replica-mail-from", "primary", "a DEED replica's MAIL FROM, with the replica", _deed),
     Owned(P.EMAIL_IDENTITY, "*", "primary", "DEED: the secondary's identities are the primary's replicas", _deed),
     Owned(P.EMAIL_MAIL_FROM, "*", "primary", "DEED: as the identities", _deed),
