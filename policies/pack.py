@@ -147,7 +147,7 @@ def _findings_of(
     if isinstance(peer, Mapping) and peer:
         requested = [n.model_dump(mode="json", by_alias=True) for n in pair.secondary.requested_numbers]
         ordering = compare.deploy_order(declaration or {}, peer, _config_set_names(pair), requested)
-        ordering += _declaration_findings(pair, declaration, peer, root.urn)
+        ordering += _declaration_findings(pair, declaration, peer, root.urn, ordering)
         covered = {f.subject for f in ordering}
         parity = compare.compare_manifests(own, peer, declaration, settings)
         findings += ordering + [f for f in parity if f.subject not in covered]
@@ -179,8 +179,8 @@ def _parity_findings(
     diffs = rules_parity.compare(entries, mine_half, theirs, peer_half, "primary", built, declaration)
     diffs += rules_parity.replica_differences(entries)
     reported = {f.policy for f in specific if not f.undecided}
-    if any(f.policy == compare.DEPLOY_ORDER and f.subject == "secondary declaration" for f in specific):
-        return []  # the differences follow from another pair.yaml: reported once, as the deploy order step
+    if any(f.policy == compare.DEPLOY_ORDER and not f.undecided for f in specific):
+        return []  # the secondary lags today's pair.yaml: the differences follow from it, reported as that step
     changed = {f.subject for f in specific if f.policy == compare.CLAIM}  # said with the input to restore
     declared_per_half = rules_parity.per_half_paths(pair)
     out = []
@@ -253,13 +253,30 @@ def _inventory_findings(
 
 
 def _declaration_findings(
-    pair: Any, declaration: Mapping[str, Any] | None, peer: Mapping[str, Any], root_urn: str
+    pair: Any, declaration: Mapping[str, Any] | None, peer: Mapping[str, Any], root_urn: str,
+    ordering: list[compare.Finding],
 ) -> list[compare.Finding]:
-    """The secondary deployed from another pair.yaml: every key that differs (deny by default), once."""
+    """The secondary deployed from another pair.yaml: every key that differs (deny by default), once.
+
+    Keys the specific deploy-order findings already name (a domain, a configuration set, the Lambda, a bucket)
+    are left to them.
+    """
     deployed = peer.get("declaration")
     if pair.this_role.value != "primary" or not isinstance(deployed, Mapping) or declaration is None:
         return []
-    diffs = rules_parity.declaration_differences(dict(declaration), dict(deployed))
+    domains = set((declaration.get("email") or {}).get("domains") or [])
+    said = set()
+    for f in ordering:
+        if f.subject in domains:
+            said.add("email.domains")
+        elif f.subject == "configuration sets":
+            said.add("email.configurationSets")
+        elif f.subject == "api":
+            said.add("api.lambda")
+        elif f.subject.startswith("bucket "):
+            said.add("buckets")
+    diffs = [d for d in rules_parity.declaration_differences(dict(declaration), dict(deployed))
+             if not any(d[0] == k or d[0].startswith(k + ".") for k in said)]  # fmt: skip
     if not diffs:
         return []
     shown = "; ".join(f"{path}: {rules_parity.show(b)} deployed, {rules_parity.show(a)} today"

@@ -15,6 +15,7 @@ Pure functions over plain data (`policies.props.plain`), no Pulumi runtime.
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -306,7 +307,9 @@ def per_half_paths(pair: Any) -> dict[str, set[str]]:
     """Inputs a stack file sets for its own half only (docs/configuration.md): type -> path prefixes.
 
     `regionpair:lambda` gives a region its own values of declared environment variables and its own layer
-    ARNs; `regionpair:adopt` names the existing bucket or opt-out list of that region.
+    ARNs; `regionpair:adopt` names the existing bucket or opt-out list of that region; `regionpair:endpoint` names
+    the region's own existing API or load balancer, which its signals' dimensions and its latency health check
+    name.
     """
     out: dict[str, set[str]] = {}
     for half in (pair.primary, pair.secondary):
@@ -324,9 +327,19 @@ def per_half_paths(pair: Any) -> dict[str, set[str]]:
         if adopt is not None and adopt.opt_out_list:
             out.setdefault(P.SMS_POOL, set()).add("optOutListName")
             out.setdefault("aws:pinpoint/smsvoicev2OptOutList:Smsvoicev2OptOutList", set()).add("name")
+        if half.endpoint is not None:  # `regionpair:endpoint`: each region's own existing API or load balancer
+            out.setdefault(f"{P.METRIC_ALARM} *-signals-api-*", set()).update({"dimensions", "metricQueries"})
+            out.setdefault(f"{P.HEALTH_CHECK} *-routing-endpoint-check", set()).update(
+                {"fqdn", "resourcePath", "port", "ipAddress"})
     return out
 
 
 def declared_here(paths: Mapping[str, set[str]], d: Difference) -> bool:
-    """Whether a difference is one a stack file declares for its half."""
-    return any(d.path == p or d.path.startswith(p + ".") for p in paths.get(d.type, ()))
+    """Whether a difference is one a stack file declares for its half (`type` or `type name-pattern` keys)."""
+    for key, prefixes in paths.items():
+        kind, _, pattern = key.partition(" ")
+        if kind != d.type or (pattern and not fnmatch.fnmatchcase(d.name, pattern)):
+            continue
+        if any(d.path == p or d.path.startswith(p + ".") for p in prefixes):
+            return True
+    return False
