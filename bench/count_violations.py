@@ -1,7 +1,7 @@
 """Count what AWS/the provider would refuse in each corner of the test matrix (tests/matrix.py), per rule.
 
 Prints one line per corner and the rules that fired; run on two commits to compare (docs/constraints.md has the
-figures for issue 8: 38 before, 20 after the names, 0 after the SMS lifecycle).
+figures of the physical-name rules: 38 before, 20 after the names, 0 after the SMS lifecycle).
 Usage: .venv/bin/python bench/count_violations.py
 """
 

@@ -38,7 +38,7 @@ LAMBDA_SOURCE = lambda_code.BUNDLED_SOURCE
 """The bundled example's handler file, found next to this module (not via cwd: `pulumi up` may run from anywhere)."""
 HANDLER = "app.handler"
 STATE_KEY_ATTRIBUTE = KEY_ATTRIBUTE
-"""Hash key of the app-state item (seed 001 keys its `AppConfigTable` by `AppId`)."""
+"""Hash key of the app-state item (the architecture guide keys its `AppConfigTable` by `AppId`)."""
 
 # One proxy resource plus the root: every path reaches the function, which routes itself (lambda_src/app.py).
 _ROUTES: tuple[tuple[str, str | None], ...] = (("root", None), ("proxy", "{proxy+}"))

@@ -1,4 +1,4 @@
-"""Seed 001's application state (`active` / `fenced` / `failover`) in its own global table.
+"""The application state (`active` / `fenced` / `failover`) in its own global table.
 
 The item is written once, by the primary, when the table is created. After that only operators change it
 (`regionpair state set`, a conditional write on `version`), so Pulumi must never write it again: the item is

@@ -8,10 +8,10 @@ regional domain names (`<bucket>.s3.<region>.amazonaws.com`), and CloudFront doe
 exists when the distribution is created. The primary stack builds nothing here; its bucket policy reads the
 distribution ARN from the secondary's manifest (`cdn.distributionArn`).
 
-Origin groups serve GET, HEAD and OPTIONS only (seed 002): writes go through the failover API. When the
-declaration puts that API behind the distribution, its behaviour forwards the Authorization header, which
-CloudFront drops by default; CloudFront refuses an origin request policy that forwards Authorization (HTTP 400),
-so the header goes into the behaviour's cache policy (part of the cache key, as AWS requires).
+Origin groups serve GET, HEAD and OPTIONS only (the disaster-tolerance article): writes go through the failover API.
+When the declaration puts that API behind the distribution, its behaviour forwards the Authorization header, which
+CloudFront drops by default; CloudFront refuses an origin request policy that forwards Authorization (HTTP 400), so the
+header goes into the behaviour's cache policy (part of the cache key, as AWS requires).
 """
 
 from __future__ import annotations
@@ -185,7 +185,7 @@ class ReadPath(pulumi.ComponentResource):
         )
 
     def _authorization_cache_policy(self, name: str, pair: Pair) -> aws.cloudfront.CachePolicy:
-        """Seed 002's gotcha: CloudFront drops Authorization unless it is in the cache key."""
+        """The disaster-tolerance article's gotcha: CloudFront drops Authorization unless it is in the cache key."""
         return aws.cloudfront.CachePolicy(
             f"{name}-api-auth",
             name=pair.physical_name("api-authorization"),

@@ -1,7 +1,7 @@
 """SES v2 sending domains in this half's region: identity, Easy DKIM records, MAIL FROM, DMARC, configuration sets.
 
-SES identities, DKIM keys, MAIL FROM settings and configuration sets are regional (seed 000, seed 002), so each
-stack creates its own and owns only DNS records that no other stack writes:
+SES identities, DKIM keys, MAIL FROM settings and configuration sets are regional (the Pinpoint and SES guide; the
+disaster-tolerance article), so each stack creates its own and owns only DNS records that no other stack writes:
 - DKIM: three CNAMEs per region; their names embed the region's tokens, so the two regions never collide.
 - MAIL FROM: a per-region subdomain (`bounce-us-west-2.example.com`). Route 53 allows one MX set per name and
   SES wants its own region's feedback host in it; per-region names keep each stack independent. SPF and DMARC

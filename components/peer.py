@@ -1,7 +1,7 @@
 """How the primary sees the secondary: a StackReference to the secondary's exported parity manifest.
 
 Only the primary reads its peer. The secondary never depends on the primary, so the secondary can always be
-deployed first (seed 003) and redeployed while the primary region is down.
+deployed first and redeployed while the primary region is down.
 """
 
 from __future__ import annotations

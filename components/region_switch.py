@@ -153,7 +153,7 @@ class RegionSwitchFenceArgs:
 
 
 class RegionSwitchFence(pulumi.ComponentResource):
-    """The custom-action function of this half's region: fences/unfences seed 001's app state in its replica.
+    """The custom-action function of this half's region: fences/unfences the app state in its replica.
 
     `manifest`: `functionName`, `functionArn`, `region`, `activatedState`, `steps` (fence, release).
     """

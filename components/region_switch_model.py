@@ -258,7 +258,7 @@ def fence_function_name(pair: Pair, role: Role) -> str:
 
 
 def recovery_approach(pair: Pair) -> str:
-    """Region switch's approach: activePassive for warm standby, activeActive for active-active (seed 000)."""
+    """Region switch's approach: activePassive for warm standby, activeActive for active-active."""
     return "activeActive" if pair.shared.strategy is Strategy.ACTIVE_ACTIVE else "activePassive"
 
 
@@ -273,15 +273,15 @@ def record_set_identifier(pair: Pair, role: Role) -> str:
 
 
 def fences_app_state(pair: Pair) -> bool:
-    """Whether the workflows fence/unfence seed 001's app state: active/passive pairs that declare one.
+    """Whether the workflows fence/unfence the app state: active/passive pairs that declare one.
 
-    Seed 001's states say which single region takes writes; in active-active both do.
+    The app states say which single region takes writes; in active-active both do.
     """
     return pair.shared.app_state is not None and recovery_approach(pair) == "activePassive"
 
 
 def activated_state(role: Role) -> str:
-    """Seed 001's state once `role`'s region is the active one."""
+    """The app state once `role`'s region is the active one."""
     return "active" if role is Role.PRIMARY else "failover"
 
 
@@ -325,7 +325,7 @@ def _steps(pair: Pair, account: str) -> list[dict[str, Any]]:
         }  # fmt: skip
 
     if fences_app_state(pair):
-        steps.append(fence(FENCE_STEP, "Fence seed 001's app state (read-only) from the region being activated."))
+        steps.append(fence(FENCE_STEP, "Fence the app state (read-only) from the region being activated."))
     steps.append({
         "name": ROUTE53_STEP, "executionBlockType": "Route53HealthCheck",
         "description": f"Flip the plan's health checks so {api.domain_name} answers with the activated region.",

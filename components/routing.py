@@ -1,4 +1,4 @@
-"""How the API's public name picks a region: STOP failover records (seed 003) or latency records.
+"""How the API's public name picks a region: STOP failover records or latency records.
 
 **failover (STOP, "standby takes over primary")**: the *secondary* stack owns a CloudWatch alarm in the
 standby region; an operator fails over by publishing the metric there (1 = fail over, 0 = fail back), which
@@ -96,7 +96,7 @@ class FailoverRouting(pulumi.ComponentResource):
 
     # ------------------------------------------------------------------------------------------ STOP
     def _stop_alarm(self) -> dict[str, Any]:
-        """The secondary's alarm, in the secondary region; `ignore` missing data makes it latch (seed 003)."""
+        """The secondary's alarm, in the secondary region; `ignore` missing data makes it latch."""
         settings = stop_alarm_settings(self._pair)
         alarm = aws.cloudwatch.MetricAlarm(
             f"{self._name}-stop-alarm",

@@ -1,13 +1,13 @@
 """Alarms that say 'fail over' in this half's region, a composite alarm over them and an SNS topic.
 
-Seed 000 lists when to fail over (API faults, delivery problems, lack of events) and when not to (an ISP's
-delivery delays show in both regions). Each alarm's description carries its meaning and a runbook line, so
-the page an operator receives says what to do. Alarms that mean "this region is unhealthy for us" feed one
-composite alarm per region (the ops CLI's `status` reads it by its deterministic name); alarms that call for
-another action first (SMS carrier trouble, reputation, replication lag) notify but stay out of the composite.
+The Pinpoint and SES guide lists when to fail over (API faults, delivery problems, lack of events) and when not to (an
+ISP's delivery delays show in both regions). Each alarm's description carries its meaning and a runbook line, so the
+page an operator receives says what to do. Alarms that mean "this region is unhealthy for us" feed one composite alarm
+per region (the ops CLI's `status` reads it by its deterministic name); alarms that call for another action first (SMS
+carrier trouble, reputation, replication lag) notify but stay out of the composite.
 
-Notifications go to an SNS topic in each region: seed 002 warns that Route 53 health-check metrics and their
-notifications live only in us-east-1, which is exactly the region that may be down.
+Notifications go to an SNS topic in each region: the disaster-tolerance article warns that Route 53 health-check metrics
+and their notifications live only in us-east-1, which is exactly the region that may be down.
 
 `plan_alarms` is pure: the component builds from it and the policy pack checks a stack against it.
 """

@@ -102,7 +102,7 @@ class SmsSignals(AlarmWindow):
 
 
 class VolumeSignals(AlarmWindow):
-    """Seed 000's 'lack of event notifications': traffic that drops to nothing is a signal in itself."""
+    """The Pinpoint and SES guide's 'lack of events': traffic that drops to nothing is a signal in itself."""
 
     enabled: bool = False
     """Opt-in: a volume floor pages after `periodSeconds x evaluationPeriods` of silence, in normal operation too
@@ -155,7 +155,7 @@ class CdnApi(_Model):
 
     path_pattern: str = "/api/*"
     forward_authorization: bool = True
-    """Forward the Authorization header (seed 002: CloudFront drops it by default)."""
+    """Forward the Authorization header (the disaster-tolerance patterns article: CloudFront drops it by default)."""
 
     @field_validator("path_pattern")
     @classmethod

@@ -224,7 +224,7 @@ def plan_alarms(pair: Pair, role: Role, api: ApiNames | None = None) -> list[Ala
                 threshold=w.delivery_failure_percent, comparison=">=", window=w, in_composite=False,
                 meaning=f"{w.delivery_failure_percent}% or more of SMS parts sent to {country} are not delivered.",
                 runbook="A carrier problem: switch the origination number or pool first (at least two numbers "
-                "per country, seed 000); fail over to the peer region second, if its numbers deliver.",
+                "per country, the SES guide); fail over to the peer region second, if its numbers deliver.",
             )
             for country in sorted(s.sms.countries)
         ]  # fmt: skip
@@ -244,7 +244,7 @@ def plan_alarms(pair: Pair, role: Role, api: ApiNames | None = None) -> list[Ala
                     treat_missing_data="breaching", threshold=w.minimum_emails_sent, comparison="<", window=w,
                     in_composite=False,
                     meaning=f"Fewer than {w.minimum_emails_sent} emails sent per period, or no data at all "
-                    "(seed 000: a lack of events is a signal).",
+                    "(the Pinpoint and SES multi-region guide: a lack of events is a signal).",
                     runbook="Check the senders and the SES endpoint in this region; silence with queued work "
                     "means this region cannot send: fail over. Muted by `regionpair failover` while the pair is "
                     "failed over; a quiet period longer than the window pages too: widen the window to your "

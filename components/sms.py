@@ -1,4 +1,4 @@
-"""AWS End User Messaging SMS origination identities in this half's region (seed 000's SMS, post-Pinpoint).
+"""AWS End User Messaging SMS origination identities in this half's region (formerly Pinpoint SMS).
 
 Numbers are per account and region, so each half holds its own: numbers requested by API (`RequestPhoneNumber`,
 declared one by one in the stack file with their own registration), numbers registered by hand (10DLC campaigns,

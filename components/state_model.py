@@ -9,7 +9,7 @@ from typing import Any
 
 from regionpair.components.declaration import Pair
 
-KEY_ATTRIBUTE = "AppId"  # seed 001's partition key
+KEY_ATTRIBUTE = "AppId"  # the architecture guide's partition key
 
 
 def initial_item(app_id: str, state: str) -> dict[str, Any]:

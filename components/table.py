@@ -1,7 +1,7 @@
 """A declared DynamoDB global table (version 2019.11.21) with its replica in the secondary region.
 
 The primary stack owns the table *and* its replica (`replicas=[...]` on the table), for three reasons:
-- deploy order: the secondary is deployed first (seed 003), so a `TableReplica` in the secondary would have no
+- deploy order: the secondary is deployed first, so a `TableReplica` in the secondary would have no
   table to replicate yet;
 - one state owns the global table: split across two stacks, re-applying the table's stack has deleted
   replicas managed elsewhere (Terraform AWS provider issue 38968), and `Table.replicas` and `TableReplica`

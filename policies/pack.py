@@ -308,9 +308,10 @@ def _parity_validator(policy: str) -> Callable[[StackValidationArgs, ReportViola
 
 _PARITY = [
     (compare.SES_PARITY, "Every sending domain is verified in both regions with its own Easy DKIM records and a "
-     "custom MAIL FROM, and both regions have the same configuration sets (seed 000: identities are regional)."),
+     "custom MAIL FROM, and both regions have the same configuration sets (the Pinpoint and SES guide: identities "
+     "are regional)."),
     (compare.SMS_MINIMUM, "Each region holds at least the minimum of SMS origination numbers per declared country "
-     "(seed 000: at least two, to survive a carrier problem), counting numbers registered by hand."),
+     "(the Pinpoint and SES guide: at least two, to survive a carrier problem), counting numbers registered by hand."),
     (compare.SMS_THROUGHPUT, "The standby's summed SMS throughput per country (messages per second by number type) "
      "covers the declared failover volume."),
     (compare.SMS_SNOWSHOE, "No more toll-free numbers per country than configured (default 1): spreading traffic "
@@ -695,7 +696,7 @@ STACK_POLICIES = [
     StackValidationPolicy(
         name="route53-healthcheck-standby-alarm",
         description="The STOP health check (CLOUDWATCH_METRIC) watches an alarm in the standby region and keeps "
-        "its last known status when data is missing (seed 003).",
+        "its last known status when data is missing (the STOP pattern).",
         enforcement_level=MANDATORY,
         validate=validate_stop_health_check,
     ),

@@ -1,4 +1,4 @@
-"""Policies of `routing.mode: region-switch` (issue 11), judged on the registered resources.
+"""Policies of `routing.mode: region-switch`, judged on the registered resources.
 
 - `arc-plan-spans-pair`: the plan (secondary stack) spans exactly the pair's two regions, with the approach of
   the declared strategy, and AWS would accept it (`check_plan`, the constraint table with sources); the primary

@@ -1,4 +1,4 @@
-"""Policies of the failover signals and the CloudFront read path (issue 5).
+"""Policies of the failover signals and the CloudFront read path.
 
 - `cloudwatch-alarm-failover-signals`: every region has the alarms the declaration asks for (same metric,
   threshold, region) and its composite alarm; the primary also checks the secondary's composite through the

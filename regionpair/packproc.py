@@ -1,7 +1,7 @@
 """Start the policy pack process the way the Pulumi CLI does, importing nothing heavy.
 
 Why a module of its own: `regionpair check` starts the pack before it imports pulumi and the components, so
-the pack loads on the other core while the CLI and the programs load here (issue 9, the gate's speed).
+the pack loads on the other core while the CLI and the programs load here (the gate's speed).
 `regionpair.analyzer.PolicyPackProcess` adopts a process started early, or starts one.
 """
 

@@ -129,7 +129,7 @@ def test_declared_403_404_and_api_behind_cloudfront(pair_copy) -> None:
     assert api_origin["domainName"] == "api.example.com", dist.urn
     policy = next(r for r in recorded if r.type == CACHE_POLICY)
     headers = policy.inputs["parametersInCacheKeyAndForwardedToOrigin"]["headersConfig"]
-    assert headers["headers"]["items"] == ["Authorization"], f"{policy.urn}: seed 002's Authorization gotcha"
+    assert headers["headers"]["items"] == ["Authorization"], f"{policy.urn}: the disaster-tolerance article's gotcha"
     assert policy.inputs["maxTtl"] > 0, f"{policy.urn}: CloudFront rejects cache-key headers with all TTLs 0"
 
 

@@ -129,7 +129,7 @@ def test_a_pool_of_active_numbers_is_accepted():
 
 
 def test_the_example_pair_breaks_no_rule():
-    """Issue 8: the example pair (SMS lifecycle included) registers nothing AWS or the provider refuses."""
+    """the example pair (SMS lifecycle included) registers nothing AWS or the provider refuses."""
     for stack in ("secondary", "primary"):
         mocks = CloudMocks(strict=False, peer_outputs={"secondary": simulate_stack("secondary").outputs})
         simulate_stack(stack, mocks=mocks)

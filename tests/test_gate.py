@@ -1,4 +1,4 @@
-"""The gate judges in preview, from what is really registered, against what is really deployed (issue 9).
+"""The gate judges in preview, from what is really registered, against what is really deployed.
 
 A secondary deployed from an older pair.yaml is made by running the secondary of an edited copy of the pair
 (as `pulumi up -s secondary` would have exported it); the primary of today's checkout then runs against those

@@ -1,7 +1,7 @@
 """The whole pair under the constraint-checking mocks, for the corners a user will hit (tests/matrix.py).
 
 Each corner runs both stacks with mocks that record every violation; a corner passes when nothing is refused.
-On the code before issue 8 these corners recorded 38 violations (18 of them names over a limit); see
+On the code before the physical-name rules these corners recorded 38 violations (18 of them names over a limit); see
 docs/constraints.md.
 """
 

@@ -77,7 +77,7 @@ def test_the_ops_cli_derives_the_names_the_program_registers(pair_copy):
     composites = {a.inputs["alarmName"] for a in run.primary.by_type("aws:cloudwatch/compositeAlarm:CompositeAlarm")}
     assert composite_alarm_name(ctx.pair, Role.PRIMARY) in composites
     role = run.primary.one(ROLE, "replication").inputs["name"]
-    assert len(role) <= constraints.IAM_ROLE_MAX  # 68 characters before (issue 8 point 4)
+    assert len(role) <= constraints.IAM_ROLE_MAX  # 68 characters before
 
 
 def test_explicit_bucket_names_avoid_a_name_taken_in_s3(pair_copy):

@@ -1,4 +1,4 @@
-"""Region-switch mode end to end (issue 11): the example variant runs as both stacks and passes the pack over
+"""Region-switch mode end to end: the example variant runs as both stacks and passes the pack over
 the analyzer protocol, in preview and update; deliberate breaks are caught with their URN.
 
 The plan's health checks come from the mock cloud's `get_route53_health_checks`, answered from the plan the

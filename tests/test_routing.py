@@ -1,4 +1,4 @@
-"""Routing of the API name: STOP (seed 003) failover records, or latency records (active-active).
+"""Routing of the API name: STOP (the STOP pattern) failover records, or latency records (active-active).
 
 Runs the real program under Pulumi's mock runtime; the primary reads the secondary's exported parity manifest
 through its StackReference, exactly as after `pulumi up -s secondary`.

@@ -186,7 +186,7 @@ def test_disabled_group_creates_no_alarms(pair_copy) -> None:
 
 
 def test_volume_floor_is_opt_in(pair_copy) -> None:
-    """It pages after any quiet window in normal operation, so a pair gets one only when it asks (issue 10)."""
+    """It pages after any quiet window in normal operation, so a pair gets one only when it asks."""
     pair_copy.shared(lambda d: d["signals"]["volume"].pop("enabled"))
     pair = load_pair(pair_copy.path, stack_config(pair_copy.path, "primary"), "primary")
     assert "volume" not in {s.signal for s in plan_alarms(pair, Role.PRIMARY)}

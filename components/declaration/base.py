@@ -41,7 +41,7 @@ class Role(StrEnum):
 
 
 class AppState(StrEnum):
-    """Seed 001's application state, kept in the app-state global table."""
+    """The application state (active/fenced/failover), kept in the app-state global table."""
 
     ACTIVE = "active"
     FENCED = "fenced"
@@ -49,7 +49,7 @@ class AppState(StrEnum):
 
 
 class Strategy(StrEnum):
-    """Seed 000's two architectures for messaging."""
+    """The Pinpoint and SES multi-region guide's two architectures for messaging."""
 
     WARM_STANDBY = "warm-standby"
     ACTIVE_ACTIVE = "active-active"

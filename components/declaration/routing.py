@@ -18,7 +18,7 @@ from regionpair.components.region_switch_settings import RegionSwitchSettings
 
 
 class StopSettings(_Model):
-    """STOP (seed 003): the alarm in the standby region that an operator flips by publishing a metric."""
+    """STOP: the alarm in the standby region that an operator flips by publishing a metric."""
 
     namespace: str = "StopPattern"
     metric_name: str = "FailoverToSecondary"
@@ -26,7 +26,7 @@ class StopSettings(_Model):
     """Standard resolution only (Route 53 needs it): 60 s or a multiple of 60."""
     evaluation_periods: int = Field(1, ge=1, le=10)
     treat_missing_data: MissingData = MissingData.IGNORE
-    """`ignore` keeps the alarm latched in its last state: failback must publish 0 (seed 003)."""
+    """`ignore` keeps the alarm latched in its last state: failback must publish 0."""
 
     @field_validator("period_seconds")
     @classmethod

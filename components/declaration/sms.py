@@ -38,7 +38,7 @@ class SmsCountry(_Model):
     """What each region must be able to send to one country."""
 
     minimum_numbers: int = Field(2, ge=1, le=100)
-    """Origination numbers each region needs for this country (seed 000: at least two, for carrier issues)."""
+    """Origination numbers each region needs for this country (at least two, for carrier issues)."""
     failover_volume_mps: float = Field(0, ge=0)
     """Messages per second the standby must sustain for this country alone after a failover."""
 
@@ -149,7 +149,7 @@ class SenderId(_Model):
 
 
 class Sms(_Model):
-    """AWS End User Messaging SMS origination identities (the SMS half of what seed 000 called Pinpoint)."""
+    """AWS End User Messaging SMS origination identities (the SMS half of what was Pinpoint)."""
 
     countries: dict[Country, SmsCountry] = Field(default_factory=dict)
     numbers: Any = None

@@ -92,7 +92,7 @@ class Table(_Model):
 
 
 class AppStateSettings(_Model):
-    """Seed 001's application state item, in a dedicated global table."""
+    """the app-state item (active/fenced/failover), in a dedicated global table."""
 
     table: ResourceName = "app-state"
     initial_state: AppState = AppState.ACTIVE

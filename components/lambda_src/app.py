@@ -1,7 +1,7 @@
 """The regional API's handler, deployed unchanged in both regions (API Gateway REST, Lambda proxy integration).
 
 `GET /health` answers without touching any dependency: Route 53 endpoint health checks (latency mode) and
-operators use it to see which region served a request. `GET /state` reads seed 001's application state item
+operators use it to see which region served a request. `GET /state` reads the app-state item (active/fenced/failover)
 from the app-state global table **in this function's own region**: after a failover the standby must answer
 from its local replica, never from the (possibly unreachable) primary region.
 
@@ -60,7 +60,7 @@ def _state() -> dict[str, Any]:
     app_id = os.environ["APP_ID"]
     key = os.environ.get("STATE_KEY", "AppId")
     try:
-        # Strongly consistent: the answer must reflect this replica's latest write (seed 001's fencing).
+        # Strongly consistent: the answer must reflect this replica's latest write (the app-state fencing).
         item = _client().get_item(TableName=table, Key={key: {"S": app_id}}, ConsistentRead=True).get("Item")
     except (ClientError, BotoCoreError) as exc:
         return _response(503, {"region": _region(), "error": f"cannot read {table}: {exc}"})

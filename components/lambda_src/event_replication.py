@@ -1,8 +1,8 @@
 """Copy bounces, complaints and unsubscribes to the peer region as they happen (SNS -> Lambda -> SES v2).
 
-SES suppression lists and contact lists are per region (seed 000). Without this, an address that hard-bounced
-in the primary would still be mailed by the standby after a failover. The handler is idempotent: suppressing
-an address twice or unsubscribing a contact twice changes nothing, so SNS redelivery is harmless.
+SES suppression lists and contact lists are per region (the Pinpoint and SES guide). Without this, an address that
+hard-bounced in the primary would still be mailed by the standby after a failover. The handler is idempotent:
+suppressing an address twice or unsubscribing a contact twice changes nothing, so SNS redelivery is harmless.
 Environment: PEER_REGION.
 """
 

@@ -1,4 +1,4 @@
-"""ARC Region switch custom-action step: fence and unfence seed 001's app state, in the Region being activated.
+"""ARC Region switch custom-action step: fence and unfence the app state in the Region being activated.
 
 Region switch invokes one function per Region of the plan and runs the one in the activating Region
 (`regionToRun: activatingRegion`), so this code only ever writes its own Region's replica of the app-state
@@ -11,7 +11,7 @@ it is the active one (`active` in the primary, `failover` in the secondary).
 
 Idempotent (Region switch retries a failed step every `retryIntervalMinutes` until its timeout): a step whose
 target state is already there changes nothing. Each write is conditional on the version read, like
-`regionpair state set`, and follows seed 001's order (`ALLOWED`, the same table as `regionpair/ops/state.py`;
+`regionpair state set`, and follows the app-state order (`ALLOWED`, the same table as `regionpair/ops/state.py`;
 a test keeps them equal). A refused transition raises, so the step fails and the execution pauses for an
 operator instead of routing traffic to a region whose state says it must not take writes.
 """
@@ -52,7 +52,7 @@ def _read(ddb: Any, table: str) -> tuple[str, int]:
 
 def _write(ddb: Any, table: str, old: str, version: int, new: str, who: str) -> None:
     if new not in ALLOWED.get(old, set()):
-        raise FenceError(f"refusing {old} -> {new}: seed 001's order is active -> fenced -> failover and back")
+        raise FenceError(f"refusing {old} -> {new}: the app-state order is active -> fenced -> failover and back")
     ddb.update_item(
         TableName=table,
         Key=_key(),

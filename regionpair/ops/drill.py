@@ -1,4 +1,4 @@
-"""A failover drill (seed 001's order): fence -> drain replication -> failover -> verify -> failback -> unfence.
+"""A failover drill (the app-state order): fence -> drain replication -> failover -> verify -> failback -> unfence.
 
 A drill must not leave the pair half-switched. When a step fails, the drill either **rolls back** what it did
 (default: fail back if it published, then unfence), or **stops** where it is (`on_failure="stop"`) with its

@@ -1,4 +1,4 @@
-"""Seed 001's application state, changed with the transition order enforced and a conditional write.
+"""The application state (active/fenced/failover), changed with the transition order enforced and a conditional write.
 
 Order: `active -> fenced -> failover -> fenced -> active`. Fencing first stops writes in the old primary
 before the other region takes over, and again before coming back. Each write is conditional on the version

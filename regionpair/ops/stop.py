@@ -1,4 +1,4 @@
-"""STOP failover and failback (seed 003), built to work while the primary region is down.
+"""STOP failover and failback (the STOP pattern), built to work while the primary region is down.
 
 **The switch needs only the standby region.** It reads the STOP alarm *as deployed* from the standby region's
 CloudWatch (`DescribeAlarms`) and publishes exactly what that alarm watches: its namespace, metric and

@@ -1,7 +1,7 @@
 """Reconcile per-region lists both ways: the SES account suppression list and SMS opt-out lists.
 
 Contact lists are synced too, with a consent rule instead: an unsubscription in either region holds in both.
-All are per region (seed 000, RESEARCH.md), so an address suppressed after a bounce in one region would still
+All are per region (the Pinpoint and SES guide), so an address suppressed after a bounce in one region would still
 be mailed from the other. The rule: the union of both regions; when both hold an entry with different
 reasons, the **earliest** entry wins (it is the first evidence), and the later region is corrected to it.
 Lists are read with paginators; writes go through clients configured with standard retries (exponential

@@ -1,4 +1,4 @@
-"""Resilient sending across the pair (seed 000: backoff, then fail over): `ResilientSender`."""
+"""Resilient sending across the pair (the Pinpoint and SES guide: backoff, then fail over): `ResilientSender`."""
 
 from regionpair.sending.client import (
     GLOBAL,

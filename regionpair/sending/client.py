@@ -1,7 +1,7 @@
 """Send email (SES v2) and SMS (End User Messaging) across the two regions without losing a message.
 
-Seed 000: "additional logic in their code to perform exponential backoff and logic to monitor for errors and
-fail over". Rules:
+The Pinpoint and SES guide: "additional logic in their code to perform exponential backoff and logic to monitor
+for errors and fail over". Rules:
 - **Throttling** (429, `Throttling`, `TooManyRequests`, `LimitExceeded`): back off exponentially with full
   jitter and retry in the same region, a bounded number of times, then try the next region.
 - **Definite failures** (5xx, connection refused or timed out before the request was sent): the region did not
@@ -60,7 +60,7 @@ Sender = Callable[[dict[str, Any]], str]
 
 
 class Mode(StrEnum):
-    """Seed 000's two architectures."""
+    """The Pinpoint and SES multi-region guide's two architectures."""
 
     WARM_STANDBY = "warm-standby"
     ACTIVE_ACTIVE = "active-active"

@@ -225,7 +225,7 @@ def test_failover_follows_the_deployed_alarm_and_says_the_declaration_differs(fa
 
 
 def test_three_evaluation_periods_get_three_datapoints_in_three_periods(fake_clock, ctx, faulty_clients, independent):
-    # Issue 8 point 7: an alarm needing 3 of 3 breaching periods gets one datapoint in each.
+    # an alarm needing 3 of 3 breaching periods gets one datapoint in each.
     deploy_alarm(ctx, independent, periods=3)
     clock = fake_clock(start=1_800_000_030.0)
     report = stop.switch(faulty_clients, ctx, to_standby=True, timeout=600, clock=clock)
