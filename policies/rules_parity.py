@@ -207,6 +207,8 @@ def compare(
     the inputs either half set, so outputs AWS computes are never compared.
     """
     built = {(e.type, e.name): e for e in claim or []}
+    if claim is not None:  # the user's own resources in the same stack are not the half's: not ours to compare
+        own = [e for e in own if (e.type, e.name) in built]
     mine = {(e.type, own_half.text(e.name)): e for e in own}
     theirs = {(e.type, peer_half.text(e.name)): e for e in peer}
     for key, e in list(mine.items()):  # the state may not carry the id: the half's own inventory does
