@@ -41,8 +41,19 @@ STATEFUL: dict[str, str] = {
     c.OPT_OUT_LIST: "SMS opt-out list (the opt-outs it holds)",
     c.SENDER_ID: "SMS sender ID (registration)",
     "aws:dynamodb/tableItem:TableItem": "app-state item (the live switch)",
+    "aws:cognito/userPool:UserPool": "Cognito user pool (its users: passwords cannot be exported)",
 }
 """Type token -> what is lost if the resource is deleted or replaced."""
+
+APP_STATE_PARENT = "regionpair:state:AppStateStore"
+"""Only the app-state item is state among table items: others (the identity directory) are derived each deploy."""
+
+
+def _stateful(res: Any) -> str | None:
+    """What is lost if `res` is deleted or replaced, or None when it holds nothing that a deploy does not rebuild."""
+    if res.resource_type == "aws:dynamodb/tableItem:TableItem" and f"{APP_STATE_PARENT}$" not in str(res.urn):
+        return None
+    return STATEFUL.get(res.resource_type) or ("SES identity (DEED replica)" if _is_dynamic_identity(res) else None)
 
 
 def _retiring_numbers(resources: list[Any]) -> set[str]:
@@ -70,7 +81,7 @@ def validate_protected(args: StackValidationArgs, report_violation: ReportViolat
     resources = list(args.resources)
     retiring = _retiring_numbers(resources)
     for res in resources:
-        what = STATEFUL.get(res.resource_type) or ("SES identity (DEED replica)" if _is_dynamic_identity(res) else None)
+        what = _stateful(res)
         if what is None or res.name in exempt:
             continue
         if res.resource_type == c.PHONE_NUMBER:
@@ -92,8 +103,8 @@ POLICIES = [
     StackValidationPolicy(
         name=NAME,
         description="Stateful resources (buckets, tables, SES identities, SMS numbers, pools, opt-out lists, sender "
-        "IDs, the app-state item) are registered with `protect`, so that the engine refuses to delete or replace "
-        "them; retiring numbers and `exempt` names excepted.",
+        "IDs, the app-state item, Cognito user pools) are registered with `protect`, so that the engine refuses to "
+        "delete or replace them; retiring numbers and `exempt` names excepted.",
         enforcement_level=EnforcementLevel.MANDATORY,
         validate=validate_protected,
         config_schema=PolicyConfigSchema(
