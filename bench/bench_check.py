@@ -90,6 +90,7 @@ def side_by_side(commands: dict[str, list[str]], runs: int = 5) -> dict[str, flo
 
 def main() -> None:
     check = [str(REGIONPAIR), "check", "--config-dir", str(ROOT)]
+    load_before = os.getloadavg()[0]
     figures = side_by_side(
         {"bare": [sys.executable, "-c", USED_MODULES], "check": check, "preview": [*check, "--preview"]}
     )
@@ -98,6 +99,8 @@ def main() -> None:
            {"bare": [sys.executable, "-c", USED_MODULES], "check": check, "preview": [*check, "--preview"]}.items()}
     print(f"CPU time (user+system, with the pack process): bare {cpu['bare']:.2f} s, check {cpu['check']:.2f} s "
           f"({cpu['check'] / cpu['bare']:.1f}x), preview {cpu['preview']:.2f} s ({cpu['preview'] / cpu['bare']:.1f}x)")
+    # Wall time on a shared machine measures the neighbours too: say how busy it was (load per core).
+    print(f"load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores")
     if "PYTHONDONTWRITEBYTECODE" in os.environ:
         print("(PYTHONDONTWRITEBYTECODE is set here: timed with Python's default bytecode cache instead)")
     print(f"bare import of the pulumi modules used (pulumi, pulumi_policy, grpc, 11 pulumi_aws modules): {bare:6.2f} s")
