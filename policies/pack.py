@@ -34,6 +34,7 @@ from pulumi_policy.proxy import UnknownValueError
 from regionpair.components import budgets
 from regionpair.policies import (
     compare,
+    decode_once,
     observe,
     rules_evidence,
     rules_global_endpoint,
@@ -45,6 +46,7 @@ from regionpair.policies import (
 from regionpair.policies import props as P
 
 MANDATORY, ADVISORY = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
+decode_once.install()  # the SDK decodes each resource once per request, not once per policy (policies/decode_once.py)
 
 
 class Undecided(UnknownValueError):
