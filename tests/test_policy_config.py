@@ -76,6 +76,7 @@ def test_the_pull_request_policy_config_is_valid(schemas: dict) -> None:
     config = load_policy_config(ROOT / ".ci" / "pull-request-policy.json")
     assert config == {
         "pair-deploy-order": {"enforcementLevel": "advisory"},
+        "pair-parity-all-inputs": {"enforcementLevel": "advisory"},
         "route53-stop-contract": {"enforcementLevel": "advisory"},
     }
 
