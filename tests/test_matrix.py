@@ -96,3 +96,20 @@ def test_every_corner_passes_the_policy_pack_in_update(corner, tmp_path):
     reports = run_check(write_corner(corner, tmp_path), active_numbers=corner.active_numbers)
     blocked = [f"{r.stack}: {d.policy}: {d.message}" for r in reports for d in r.mandatory]
     assert blocked == [], "\n".join(blocked)
+
+
+PREVIEW_CORNERS = ("longest-names-ap-failover-cdn-events", "every-number-type", "no-cdn-no-signals-no-sms",
+                   "identity-longest-names-ap-custom-domain")  # fmt: skip
+"""A preview of every corner passes too (checked by hand, about 3 more minutes on a CI runner); these cover the
+hashed names, the number lifecycle, the smallest pair and the identity pair, within the suite's time."""
+
+
+_PREVIEWED = [c for c in CORNERS if c.name in PREVIEW_CORNERS]
+
+
+@pytest.mark.parametrize("corner", _PREVIEWED, ids=[c.name for c in _PREVIEWED])
+def test_corners_pass_the_policy_pack_in_preview(corner, tmp_path):
+    """`pulumi preview`: unknowns are the real sentinel; undecided policies are not blocking."""
+    reports = run_check(write_corner(corner, tmp_path), preview=True, active_numbers=corner.active_numbers)
+    blocked = [f"{r.stack}: {d.policy}: {d.message}" for r in reports for d in r.mandatory]
+    assert blocked == [], "\n".join(blocked)
