@@ -265,7 +265,8 @@ class IdentityDirectory(pulumi.ComponentResource):
             hash_key=KEY_ATTRIBUTE,
             item=pulumi.Output.all(mine["poolId"], this_clients, theirs).apply(item),
             region=pair.primary.region,
-            opts=pulumi.ResourceOptions(parent=self),
+            # Applications sign in by it: protected like the app-state item (stateful-resources-protected).
+            opts=stateful(pair, Stateful.IDENTITY_ITEM, settings.app_id, self),
         )
         self.register_outputs({})
 

@@ -30,6 +30,7 @@ class Stateful(StrEnum):
     SENDER_ID = "senderId"  # key: "<country>/<sender id>"
     APP_STATE_ITEM = "appStateItem"  # key: the app id
     USER_POOL = "userPool"  # key: the declared pool name (identity.pool)
+    IDENTITY_ITEM = "identityItem"  # key: the app id (the `<appId>#identity` item applications sign in by)
 
 
 RETAINED: frozenset[Stateful] = frozenset({Stateful.APP_STATE_ITEM})

@@ -178,6 +178,14 @@ def validate_pair(pair: Pair, decl_name: str = DEFAULT_DECLARATION_FILE) -> None
         )
     for role in Role:
         half = pair.half(role)
+        if s.sms is None and (half.requested_numbers or half.existing_numbers):
+            # Without sms nothing pools or sends from them: an orphan number costs money (or is never created).
+            key = "requestedNumbers" if half.requested_numbers else "existingNumbers"
+            raise DeclarationError(
+                f"{stack_key[role]}:{key}",
+                f"declares SMS numbers but {decl_name} has no sms section; declare sms (countries) in {decl_name} "
+                "or remove the numbers from this stack file",
+            )
         needs = [(Service.CORE, "the pair")]
         if s.email:
             needs.append((Service.SES, "email (SES)"))

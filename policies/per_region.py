@@ -111,6 +111,8 @@ OWNED: tuple[Owned, ...] = (
     Owned(P.ROLE_POLICY, "*-switch-policy", "secondary", "the plan's execution role's policy, with the plan"),
     Owned("aws:sesv2/multiRegionEndpoint:MultiRegionEndpoint", "*", "primary", "the SES multi-region endpoint is "
           "owned by the primary (docs/global-endpoints.md)"),
+    Owned("aws:resiliencehub/*", "*", "primary", "the pair's one Resilience Hub registration (system, policy, "
+          "service, input source) is built by the primary, in the primary region (components/resilience_hub.py)"),
     Owned("pulumi-python:dynamic:Resource", "*-replica", "primary", "DEED replica identities: the primary creates "
           "them in the secondary's region (docs/global-endpoints.md)", _deed),
     Owned("pulumi-python:dynamic:Resource", "*-record-guard", "primary", "the record-set guard reads the live "

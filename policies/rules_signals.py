@@ -22,7 +22,6 @@ from pulumi_policy import (
     EnforcementLevel,
     PolicyResource,
     ReportViolation,
-    ResourceValidationArgs,
     ResourceValidationPolicy,
     StackValidationArgs,
     StackValidationPolicy,
@@ -137,48 +136,77 @@ def validate_failover_signals(args: StackValidationArgs, report_violation: Repor
             )
 
 
-# ------------------------------------------------------------------------------- origin group (resource)
-def validate_origin_group_pair(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    """Each origin group pairs the two regional halves of one bucket (`<pair>-<bucket>-<region>`)."""
-    if args.resource_type != DISTRIBUTION:
-        return
-    origins = {o.get("originId"): o for o in args.props.get("origins") or []}
-    for group in args.props.get("originGroups") or []:
+# ---------------------------------------------------------------------------------- origin group (stack)
+def _declared_halves(resources: list[PolicyResource]) -> dict[str, tuple[str, Role]]:
+    """Regional S3 domain -> (declared bucket, role), from the declaration's own names (`Pair.bucket_name`).
+
+    A stack policy so that it can read the declaration: the physical names are shortened with a hash when long
+    and may be the user's own (`bucketNames`), so only the declaration says which two buckets are one pair.
+    """
+    root = _root(resources)
+    pair = pair_from_root(root.props) if root is not None else None
+    if pair is None:
+        return {}
+    return {
+        bucket_regional_domain(pair, b.name, role): (b.name, role) for b in pair.shared.buckets for role in Role
+    }
+
+
+def validate_origin_group_pair(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    """Each origin group pairs the two regional halves of one bucket pair.
+
+    Declared buckets are recognized by the names the declaration derives; a bucket the pair does not declare
+    (the user's own) must follow `<name>-<region>` for its pairing to be judged.
+    """
+    declared = _declared_halves(args.resources)
+    for dist in (r for r in args.resources if r.resource_type == DISTRIBUTION):
+        _check_origin_groups(dist.props, dist.urn, declared, report_violation)
+
+
+def _check_origin_groups(
+    props: Mapping[str, Any], urn: str, declared: dict[str, tuple[str, Role]], report_violation: ReportViolation
+) -> None:
+    origins = {o.get("originId"): o for o in props.get("origins") or []}
+    for group in props.get("originGroups") or []:
         gid = group.get("originId")
         members = [m.get("originId") for m in group.get("members") or []]
         if len(members) != 2:
             report_violation(
                 f"origin group {gid} has {len(members)} origins; give it exactly two: the primary region's "
                 "bucket and its replica",
-                args.urn,
+                urn,
             )
             continue
         halves = []
         for mid in members:
             domain = str((origins.get(mid) or {}).get("domainName") or "")
             m = _S3_REGIONAL.match(domain)
+            if domain in declared and m is not None:  # judged by the declared bucket, shown by its S3 name
+                halves.append((declared[domain][0], m["bucket"].removesuffix("-" + m["region"]), m["region"]))
+                continue
             if m is None or not m["bucket"].endswith("-" + m["region"]):
                 report_violation(
                     f"origin {mid} of group {gid} ({domain or 'no domain'}) is not a regional S3 endpoint of a "
-                    "bucket pair half (<bucket>.s3.<region>.amazonaws.com, bucket named <pair>-<name>-<region>); "
-                    "use the declared bucket's two halves (components/cdn.py)",
-                    args.urn,
+                    "bucket pair half (<bucket>.s3.<region>.amazonaws.com, a bucket pair.yaml declares or one "
+                    "named <name>-<region>); use the declared bucket's two halves (components/cdn.py)",
+                    urn,
                 )
                 break
-            halves.append((m["bucket"].removesuffix("-" + m["region"]), m["region"]))
+            base = m["bucket"].removesuffix("-" + m["region"])
+            halves.append((None, base, m["region"]))
         else:
-            (base_a, region_a), (base_b, region_b) = halves
-            if base_a != base_b:
+            (decl_a, base_a, region_a), (decl_b, base_b, region_b) = halves
+            if (decl_a, base_a if decl_a is None else "") != (decl_b, base_b if decl_b is None else ""):
                 report_violation(
                     f"origin group {gid} pairs {base_a} with {base_b}: its origins must be the two halves of one "
                     "replicated bucket pair, or failover serves different content",
-                    args.urn,
+                    urn,
                 )
             elif region_a == region_b:
                 report_violation(
                     f"origin group {gid} has both origins in {region_a}: put the secondary origin on the replica "
                     "in the peer region, or the group cannot survive a regional outage",
-                    args.urn,
+                    urn,
                 )
 
 
@@ -232,7 +260,7 @@ POLICIES: list[ResourceValidationPolicy | StackValidationPolicy] = [
         enforcement_level=EnforcementLevel.MANDATORY,
         validate=validate_failover_signals,
     ),
-    ResourceValidationPolicy(
+    StackValidationPolicy(
         name="cloudfront-origingroup-bucket-pair",
         description="A CloudFront origin group's two origins are the two regional halves of one replicated "
         "bucket pair, in different regions.",

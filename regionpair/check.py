@@ -27,6 +27,7 @@ from regionpair.analyzer import LEVELS, AnalyzerError, Diagnostic, PolicyPackPro
 from regionpair.components.declaration import DeclarationError
 from regionpair.components.loader import load_pair
 from regionpair.components.stacks import project_name, select_pair, stack_file_config
+from regionpair.mockcloud import CloudMocks
 from regionpair.simulate import Recorded, StackRun, simulate_stack
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
@@ -70,6 +71,7 @@ def run_check(
     policy_config: dict[str, Any] | None = None,
     preview: bool = False,
     peer_outputs: dict[str, Any] | None = None,
+    active_numbers: frozenset[str] = frozenset(),
 ) -> list[StackReport]:
     """Simulate the stacks in deploy order and analyze each one with the policy pack.
 
@@ -81,7 +83,8 @@ def run_check(
     The primary reads the secondary as a real `pulumi preview -s <primary>` does: as deployed. `peer_outputs`
     (the JSON of `pulumi stack output --json -s <secondary>`) is that deployed state; without it, the secondary
     of this checkout stands for it, run once as an update (its computed values known, as after `pulumi up`).
-    The pack process starts first and loads while the programs run.
+    The pack process starts first and loads while the programs run. `active_numbers`: numbers (resource names)
+    the mock account already holds ACTIVE, as at a later `pulumi up` once a registration was approved.
     """
     pair = select_pair(config_dir, stacks)
     # Validate the declaration before starting anything: a config mistake is one line in a fraction of a second.
@@ -89,7 +92,8 @@ def run_check(
     chosen = set(stacks or pair.stacks)
     order = [s for s in pair.stacks if s in chosen]
     program, project = program_of(config_dir)
-    run_stack = partial(simulate_stack, config_dir=config_dir, program=program, project=project)
+    run_stack = partial(_run_stack, config_dir=config_dir, program=program, project=project,
+                        active_numbers=active_numbers)  # fmt: skip
     with PolicyPackProcess(PACK_STACK, preview=preview, wait=False) as pack, ThreadPoolExecutor(1) as worker:
         # One worker talks to the pack, in order: it waits for the pack to load while the first program runs.
         started = worker.submit(lambda: _configure(pack, policy_config or {}))
@@ -129,6 +133,19 @@ def run_check(
         report.simulated = [v for v in report.simulated if v not in declared]  # written by the user: real
     _drop_repeated(reports)
     return reports
+
+
+def _run_stack(
+    stack: str,
+    *,
+    active_numbers: frozenset[str],
+    peer_outputs: dict[str, dict[str, Any]] | None = None,
+    preview: bool = False,
+    **kwargs: Any,
+) -> StackRun:
+    # The mock cloud holds `active_numbers` ACTIVE; otherwise simulate_stack's own mocks.
+    mocks = CloudMocks(peer_outputs=peer_outputs or {}, preview=preview, active_numbers=active_numbers)
+    return simulate_stack(stack, peer_outputs=peer_outputs, preview=preview, mocks=mocks, **kwargs)
 
 
 def program_of(config_dir: Path) -> tuple[Path | None, str]:

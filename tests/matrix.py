@@ -89,7 +89,8 @@ def _automatic_with_resilience_hub(shared: dict[str, Any], primary: dict[str, An
 
 def _number_types(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[str, Any]) -> None:
     """Every requestable type in each half, at each stage of its lifecycle (pending ones are not pooled)."""
-    shared["sms"]["countries"] = {"US": {"minimumNumbers": 2}, "GB": {"minimumNumbers": 1}}
+    # GB at the pack's floor (sms-number-minimum's minimumNumbers, 2 by default): two long codes per region.
+    shared["sms"]["countries"] = {"US": {"minimumNumbers": 2}, "GB": {"minimumNumbers": 2}}
     shared["sms"]["senderIds"] = [{"country": "GB", "senderId": "NOTIFY"}]
     for tag, cfg in (("a", primary), ("b", secondary)):
         cfg["regionpair:requestedNumbers"] = [
@@ -99,6 +100,7 @@ def _number_types(shared: dict[str, Any], primary: dict[str, Any], secondary: di
              "registrationId": f"registration-{tag * 31}c"},
             {"name": "us-sim", "country": "US", "type": "SIMULATOR"},
             {"name": "gb-long", "country": "GB", "type": "LONG_CODE", "status": "active"},
+            {"name": "gb-long-2", "country": "GB", "type": "LONG_CODE", "status": "active"},
         ]  # fmt: skip
         cfg["regionpair:existingNumbers"][0]["type"] = "SHORT_CODE"
 
@@ -130,8 +132,9 @@ def _minimal(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[st
         shared.pop(key, None)
     shared["email"]["multiRegionEndpoint"] = False
     shared["email"]["configurationSets"] = []
-    for cfg in (primary, secondary):
+    for cfg in (primary, secondary):  # numbers without sms are refused by the declaration
         cfg.pop("regionpair:existingNumbers", None)
+        cfg.pop("regionpair:requestedNumbers", None)
 
 
 def _global_endpoint(shared: dict[str, Any], primary: dict[str, Any], secondary: dict[str, Any]) -> None:

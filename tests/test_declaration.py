@@ -100,6 +100,12 @@ BAD = [
         id="domain-outside-zone",
     ),
     pytest.param(
+        lambda c: c.shared(lambda d: d.pop("sms")),
+        "Pulumi.primary.yaml regionpair:requestedNumbers",
+        "has no sms section; declare sms (countries) in pair.yaml or remove the numbers",
+        id="numbers-without-sms",
+    ),
+    pytest.param(
         lambda c: c.stack("secondary", lambda d: d.update({"regionpair:existingNumbers": []})),
         "pair.yaml sms.countries.US.minimumNumbers",
         "us-west-2 would hold 1 origination number",

@@ -18,7 +18,6 @@ from pulumi_policy import (
     PolicyCustomTimeouts,
     PolicyResource,
     PolicyResourceOptions,
-    ResourceValidationArgs,
     StackValidationArgs,
 )
 from test_cdn import CDN, load, read_path
@@ -178,8 +177,7 @@ def test_compliant_read_path(cdn_runs) -> None:
     sec, pri = cdn_runs
     assert violations(validate_read_path, stack_args(sec)) == []
     assert violations(validate_read_path, stack_args(pri)) == []
-    dist = next(r for r in sec if r.type == DISTRIBUTION)
-    assert violations(validate_origin_group_pair, resource_args(dist)) == []
+    assert violations(validate_origin_group_pair, stack_args(sec)) == []
 
 
 def test_secondary_without_distribution_is_caught(cdn_runs) -> None:
@@ -213,10 +211,6 @@ def test_primary_catches_secondary_without_read_path(cdn_runs) -> None:
     assert "the secondary owns the distribution" in found[0][0]
 
 
-def resource_args(r: Recorded, props: dict[str, Any] | None = None) -> ResourceValidationArgs:
-    return ResourceValidationArgs(r.type, props or {**r.inputs, **r.outputs}, r.urn, r.name, _opts(r), None)
-
-
 @pytest.mark.parametrize(
     ("domain", "expected"),
     [
@@ -229,9 +223,11 @@ def resource_args(r: Recorded, props: dict[str, Any] | None = None) -> ResourceV
 def test_origin_group_of_two_halves_is_enforced(cdn_runs, domain: str, expected: str) -> None:
     sec, _ = cdn_runs
     dist = next(r for r in sec if r.type == DISTRIBUTION)
-    props = copy.deepcopy({**dist.inputs, **dist.outputs})
-    props["origins"][0]["domainName"] = domain  # the primary member
-    found = violations(validate_origin_group_pair, resource_args(dist, props))
+
+    def swap(props: dict[str, dict[str, Any]]) -> None:
+        props[dist.urn]["origins"][0]["domainName"] = domain  # the primary member
+
+    found = violations(validate_origin_group_pair, stack_args(sec, swap))
     assert len(found) == 1, found
     assert found[0][1] == dist.urn
     assert expected in found[0][0]
@@ -240,8 +236,33 @@ def test_origin_group_of_two_halves_is_enforced(cdn_runs, domain: str, expected:
 def test_origin_group_with_one_origin_is_caught(cdn_runs) -> None:
     sec, _ = cdn_runs
     dist = next(r for r in sec if r.type == DISTRIBUTION)
-    props = copy.deepcopy({**dist.inputs, **dist.outputs})
-    props["originGroups"][0]["members"] = props["originGroups"][0]["members"][:1]
-    found = violations(validate_origin_group_pair, resource_args(dist, props))
+
+    def drop(props: dict[str, dict[str, Any]]) -> None:
+        props[dist.urn]["originGroups"][0]["members"] = props[dist.urn]["originGroups"][0]["members"][:1]
+
+    found = violations(validate_origin_group_pair, stack_args(sec, drop))
     assert found == [(found[0][0], dist.urn)], found
     assert "has 1 origins; give it exactly two" in found[0][0]
+
+
+def test_origin_group_of_declared_bucket_names_passes(cdn_runs) -> None:
+    """The halves are known by the declaration's names (`bucketNames` here, hashed when long), not a pattern."""
+    sec, _ = cdn_runs
+    dist = next(r for r in sec if r.type == DISTRIBUTION)
+    names = ("acme-web", "acme-web-standby")
+
+    def rename(props: dict[str, dict[str, Any]], names: tuple[str, str] = names) -> None:
+        bucket = next(b for b in props[root_urn(sec)]["declaration"]["buckets"] if b["name"] == CDN["bucket"])
+        bucket["bucketNames"] = {"primary": names[0], "secondary": names[1]}
+        for origin, name in zip(props[dist.urn]["origins"][:2], names, strict=True):
+            origin["domainName"] = name + origin["domainName"][origin["domainName"].index(".s3."):]
+
+    assert violations(validate_origin_group_pair, stack_args(sec, rename)) == []
+    def undeclared(props: dict[str, dict[str, Any]]) -> None:  # the same names, not declared: not known as a pair
+        rename(props)
+        for b in props[root_urn(sec)]["declaration"]["buckets"]:
+            b.pop("bucketNames", None)
+
+    found = violations(validate_origin_group_pair, stack_args(sec, undeclared))
+    assert len(found) == 1, found
+    assert "not a regional S3 endpoint of a bucket pair half" in found[0][0]

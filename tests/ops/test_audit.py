@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def no_sms(pair_copy) -> Path:
     pair_copy.shared(lambda d: d.pop("sms"))
+    for stack in ("primary", "secondary"):  # numbers without sms are refused by the declaration
+        for key in ("regionpair:requestedNumbers", "regionpair:existingNumbers"):
+            pair_copy.stack(stack, lambda d, key=key: d.pop(key, None))
     return pair_copy.path
 
 
