@@ -40,19 +40,15 @@ STATEFUL: dict[str, str] = {
     c.POOL: "SMS pool",
     c.OPT_OUT_LIST: "SMS opt-out list (the opt-outs it holds)",
     c.SENDER_ID: "SMS sender ID (registration)",
-    "aws:dynamodb/tableItem:TableItem": "app-state item (the live switch)",
+    "aws:dynamodb/tableItem:TableItem": "app-state item (the live switch) or identity directory item (which pool "
+    "applications sign in with)",
     "aws:cognito/userPool:UserPool": "Cognito user pool (its users: passwords cannot be exported)",
 }
 """Type token -> what is lost if the resource is deleted or replaced."""
 
-APP_STATE_PARENT = "regionpair:state:AppStateStore"
-"""Only the app-state item is state among table items: others (the identity directory) are derived each deploy."""
-
 
 def _stateful(res: Any) -> str | None:
-    """What is lost if `res` is deleted or replaced, or None when it holds nothing that a deploy does not rebuild."""
-    if res.resource_type == "aws:dynamodb/tableItem:TableItem" and f"{APP_STATE_PARENT}$" not in str(res.urn):
-        return None
+    """What is lost if `res` is deleted or replaced, or None when it holds nothing a deploy does not rebuild."""
     return STATEFUL.get(res.resource_type) or ("SES identity (DEED replica)" if _is_dynamic_identity(res) else None)
 
 
