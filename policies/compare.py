@@ -101,10 +101,15 @@ def check_half(
         need = declared.get(country)
         short: list[str] = []
         if need is not None:
-            minimum = max(int(need.get("minimumNumbers", 2)), int(cfg["minimumNumbers"]))
+            declared_minimum = int(need.get("minimumNumbers", 2))
+            minimum = max(declared_minimum, int(cfg["minimumNumbers"]))
             if len(have) < minimum:
                 what = (f"{region} holds {len(have)} active pooled origination number(s) for {country}, fewer than "
                         f"{minimum}")  # fmt: skip
+                if minimum > declared_minimum:  # say where the figure comes from: pair.yaml asked for fewer
+                    what += (f" (the policy's minimumNumbers setting; pair.yaml sms.countries.{country}."
+                             f"minimumNumbers says {declared_minimum}, and the pack never asks for fewer than its "
+                             "setting: lower it in the policy config, docs/policy-pack.md)")  # fmt: skip
                 if len(have) + len(waiting) >= minimum:
                     short.append(what)
                 else:

@@ -174,6 +174,9 @@ def _parity_findings(
     theirs = rules_parity.inventory(peer)
     if theirs is None or pair.this_role.value != "primary":
         return []
+    if built is not None:  # the user's own resources in the same stack are not the pair's to judge (library.md)
+        ours = {(e.type, e.name) for e in built}
+        entries = [e for e in entries if (e.type, e.name) in ours]
     mine_half = rules_parity.Half(pair.this.region, pair.peer.region, pair.this_role.value)
     peer_half = rules_parity.Half(pair.peer.region, pair.this.region, pair.peer.role.value)
     diffs = rules_parity.compare(entries, mine_half, theirs, peer_half, "primary", built, declaration)
