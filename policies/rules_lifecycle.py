@@ -63,6 +63,22 @@ def _is_dynamic_identity(res: Any) -> bool:
     return res.resource_type == c.DYNAMIC and P.plain(res.props).get("kind") == c.DEED_KIND
 
 
+APP_STATE_COMPONENT = "regionpair:state:AppStateStore"
+"""The component whose table item is the live switch (components/app_state.py)."""
+
+
+def _derived_item(res: Any) -> bool:
+    """A table item that is not the app state (the user pool directory, rewritten from the pools each deploy).
+
+    Only the app-state item holds what no deploy can rebuild (the live switch an operator set); the URN's type
+    chain names the component that registered the item.
+    """
+    if res.resource_type != "aws:dynamodb/tableItem:TableItem":
+        return False
+    chain = str(getattr(res, "urn", "")).split("::")
+    return len(chain) >= 3 and APP_STATE_COMPONENT not in chain[2].split("$")
+
+
 def validate_protected(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """Every stateful resource has `protect` set, but retiring numbers and exempt names."""
     config: Mapping[str, Any] = args.get_config() or {}
@@ -71,7 +87,7 @@ def validate_protected(args: StackValidationArgs, report_violation: ReportViolat
     retiring = _retiring_numbers(resources)
     for res in resources:
         what = STATEFUL.get(res.resource_type) or ("SES identity (DEED replica)" if _is_dynamic_identity(res) else None)
-        if what is None or res.name in exempt:
+        if what is None or res.name in exempt or _derived_item(res):
             continue
         if res.resource_type == c.PHONE_NUMBER:
             tags = P.plain(res.props).get("tags") or {}
