@@ -236,3 +236,29 @@ def test_syncing_a_list_that_does_not_exist_says_so(acme: Path, endpoint: str) -
     assert "contact list news in us-east-1" in line, line
     assert "it does not exist in us-east-1" in line, line
     assert "fix access" not in line
+
+
+# ------------------------------------------------------------------------------------ regionpair diff by stack
+def test_diff_takes_the_pairs_stack_and_runs_the_users_program(acme: Path, tmp_path: Path) -> None:
+    """Exports made from the mocks (as `pulumi stack export` would write them), then a routing-mode change."""
+    from regionpair.redeploy import export_of
+    from regionpair.simulate import simulate_stack
+
+    secondary = simulate_stack(STAGING[1], config_dir=acme, program=acme)
+    primary = simulate_stack(STAGING[0], config_dir=acme, program=acme, peer_outputs={STAGING[1]: secondary.outputs})
+    exports = {}
+    for run in (secondary, primary):
+        exports[run.stack] = tmp_path / f"{run.stack}.json"
+        exports[run.stack].write_text(json.dumps(export_of(run)))
+    args = ["diff", "--config-dir", str(acme), "--stack", STAGING[0], "--secondary-state", str(exports[STAGING[1]]),
+            "--primary-state", str(exports[STAGING[0]])]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "pulumi up -s stg-usw2: 0 change(s)" in result.output, "the user's queue is in the state: no change"
+    _edit(acme / "pair-staging.yaml", lambda d: d["routing"].update(mode="latency"))
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert "REFUSED acme-stg-routing-record-us-west-2" in result.output
+    result = runner.invoke(app, ["diff", "--config-dir", str(acme)])
+    assert result.exit_code == 1
+    assert "this project holds 2 pairs" in _one_line(result)
