@@ -824,10 +824,16 @@ def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name)
 
 
+RPO_BUDGET = 3.0
+"""Seconds for reading the replication lag at a drill's start: GetMetricData answers in well under a second in a
+healthy region, and a hung one must not delay the drill's first step (the lag is then "unknown" in the report)."""
+
+
 def _measured_rpo(clients: Clients, ctx: PairContext) -> measure.RpoMeasurement | None:
     """The RPO measured when the drill starts; a failure to read it is in the report, never stops the drill."""
     try:
-        return measure.measure_rpo(clients, ctx)
+        with Deadline(RPO_BUDGET).active():
+            return measure.measure_rpo(clients, ctx)
     except DOMAIN_ERRORS as err:
         return measure.RpoMeasurement(
             [measure.StoreLag("replication metrics", "s3", "-", status="unavailable", note=str(err))],

@@ -237,4 +237,10 @@ def _why(value: Any) -> str | None:
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         if all("error" in v for v in value):
             return str(value[0]["error"])
+    if isinstance(value, dict) and isinstance(value.get("rpo"), dict):
+        # `objectives`: the declared values are always there; it was read only if some store's lag was measured.
+        # List sync lag comes from the local audit log, not from AWS: it does not count as read.
+        stores = [s for s in value["rpo"].get("stores") or [] if isinstance(s, dict) and s.get("kind") != "list"]
+        if stores and all(s.get("status") not in ("measured", "idle") for s in stores):
+            return str(value["rpo"].get("because") or "no replication lag could be read")
     return None

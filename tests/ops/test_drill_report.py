@@ -133,13 +133,13 @@ def test_a_refused_test_send_fails_the_drill_and_is_rolled_back(ctx, clients, in
 def test_cli_drill_writes_the_report_and_report_reopens_it(ctx, endpoint, clients, pair, pair_copy):  # noqa: F811
     runner = CliRunner()
     result = runner.invoke(app, ["drill", "--config-dir", str(pair_copy.path), "--endpoint-url", endpoint,
-                                 "--timeout", "0", "--json"])  # fmt: skip
+                                 "--timeout", "1", "--json"])  # fmt: skip
     assert result.exit_code == 1
     payload = json.loads(result.output[: result.output.rindex("}") + 1])
     report_md = payload["report"]
     assert report_md.endswith(".md")
     assert payload["rto"]["verdict"] == "unknown", "the drill failed at drain: RTO not measured"
-    entry = json.loads((pair_copy.path / ".regionpair" / "audit.log").read_text().splitlines()[-1])
+    entry = json.loads((pair_copy.path / ".regionpair" / "primary" / "audit.log").read_text().splitlines()[-1])
     assert entry["details"]["report"] == report_md
 
     listed = runner.invoke(app, ["report", "--config-dir", str(pair_copy.path), "--json"])
@@ -223,7 +223,7 @@ def test_a_region_switch_drill_sends_from_the_standby_between_the_executions(pai
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert calls == [True, False]
-    [row] = [r for r in drill_report.list_reports(pair_copy.path / ".regionpair" / "reports")]
+    [row] = [r for r in drill_report.list_reports(pair_copy.path / ".regionpair" / "primary" / "reports")]
     data = json.loads(Path(row["markdown"]).with_suffix(".json").read_text())
     assert data["outcome"] == "done"
     assert [(s["channel"], s["result"]) for s in data["testSends"]] == [("email", "sent"), ("sms", "skipped")]
@@ -236,5 +236,5 @@ def test_a_refused_send_fails_the_region_switch_drill_after_the_failback(pair_co
     assert result.exit_code == 1
     assert calls == [True, False], "the failback still ran"
     assert "regionpair: drill failed: test sends from us-west-2: email failed" in result.output
-    [row] = drill_report.list_reports(pair_copy.path / ".regionpair" / "reports")
+    [row] = drill_report.list_reports(pair_copy.path / ".regionpair" / "primary" / "reports")
     assert row["outcome"].startswith("failed: test sends")

@@ -89,7 +89,7 @@ def plays_cloudwatch(independent, ctx):
 
 
 def audit(pair_copy):
-    path = pair_copy.path / ".regionpair" / "audit.log"
+    path = pair_copy.path / ".regionpair" / "primary" / "audit.log"
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 

@@ -179,4 +179,4 @@ def test_dry_run_says_what_it_would_do_even_offline(ctx, proxy, pair_copy, no_cr
     assert data["published"] == [{"value": 1.0 if command == "failover" else 0.0, "count": 1, "dryRun": True}]
     assert data["alarm"]["source"] == "pair.yaml (the deployed alarm could not be read)"
     assert "AWS credentials: no credentials found" in data["warnings"][0]
-    assert not (pair_copy.path / ".regionpair" / "audit.log").exists(), "a dry run writes no audit entry"
+    assert not (pair_copy.path / ".regionpair" / "primary" / "audit.log").exists(), "a dry run writes no audit entry"

@@ -69,7 +69,8 @@ def test_sync_with_a_hung_primary_writes_nothing_within_the_deadline(ctx, proxy,
     assert result.exit_code == 1, result.output
     assert "contact list news in us-east-1" in result.stderr
     assert "nothing was written" in result.stderr
-    assert not (pair_copy.path / ".regionpair" / "audit.log").exists(), "the lists were not read: nothing acted"
+    log = pair_copy.path / ".regionpair" / "primary" / "audit.log"
+    assert not log.exists(), "the lists were not read: nothing acted"
 
 
 def test_sync_with_a_primary_refusing_writes_still_corrects_the_standby(ctx, proxy, contacts, pair_copy):
@@ -88,7 +89,7 @@ def test_sync_with_a_primary_refusing_writes_still_corrects_the_standby(ctx, pro
     assert entry["details"]["written"] == 1
     assert entry["details"]["pending"] == 1
     assert PRIMARY in entry["details"]["failedRegions"]
-    assert (pair_copy.path / ".regionpair" / "sync-contacts-news.jsonl").exists(), "kept for the rerun"
+    assert (pair_copy.path / ".regionpair" / "primary" / "sync-contacts-news.jsonl").exists(), "kept for the rerun"
     proxy.clear()
     again, _ = cli(proxy, pair_copy, "sync", "contacts", "news", "--timeout", "20")
     assert again.exit_code == 0, again.output
