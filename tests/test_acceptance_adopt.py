@@ -262,3 +262,19 @@ def test_diff_takes_the_pairs_stack_and_runs_the_users_program(acme: Path, tmp_p
     result = runner.invoke(app, ["diff", "--config-dir", str(acme)])
     assert result.exit_code == 1
     assert "this project holds 2 pairs" in _one_line(result)
+
+
+def test_pack_messages_name_the_users_stacks(acme: Path, tmp_path: Path) -> None:
+    """The secondary deployed from an older pair.yaml: the fix names `pulumi up -s prod-usw2`, not `-s secondary`."""
+    from regionpair.simulate import simulate_stack
+
+    outputs = tmp_path / "prod-usw2.json"
+    outputs.write_text(json.dumps(simulate_stack(PROD[1], config_dir=acme, program=acme).outputs, default=str))
+    _edit(acme / "pair.yaml", lambda d: d["email"]["domains"].append("news.acme.example"))
+    result = runner.invoke(app, ["check", "--config-dir", str(acme), "--stack", PROD[0], "--peer-outputs",
+                                 str(outputs), "--format", "json"])  # fmt: skip
+    assert result.exit_code == 1, result.output
+    messages = [d["message"] for r in json.loads(result.output) for d in r["diagnostics"]
+                if d["policy"] == "pair-deploy-order"]  # fmt: skip
+    assert messages, result.output
+    assert all("pulumi up -s prod-usw2" in m and "-s secondary" not in m for m in messages), messages
