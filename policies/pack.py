@@ -314,8 +314,8 @@ def _parity_validator(policy: str) -> Callable[[StackValidationArgs, ReportViola
         if found is None:
             return
         root, findings = found
-        halves = _halves(args, policy)
-        names = _stack_names(root, halves[2]) if halves is not None else {}
+        observed = _REQUEST.value  # what _pair_findings just observed (asking _halves again starts a new request)
+        names = _stack_names(root, observed[2]) if observed is not None else {}
         mine = [f for f in findings if f.policy == policy]
         for f in mine:
             if not f.undecided:

@@ -163,8 +163,9 @@ def test_a_minimum_below_the_policys_setting_says_where_the_figure_comes_from(ac
     messages = [d["message"] for r in json.loads(result.output) for d in r["diagnostics"]
                 if d["policy"] == "sms-number-minimum" and d["level"] == "mandatory"]  # fmt: skip
     assert messages
-    assert all("fewer than 2 (the policy's minimumNumbers setting" in m for m in messages), messages
-    assert all("sms.countries.US.minimumNumbers says 1" in m for m in messages), messages
+    assert all("fewer than 2 (pending: 1)" in m for m in messages), messages
+    assert all("2 is the policy's minimumNumbers setting, pair.yaml sms.countries.US.minimumNumbers says 1" in m
+               for m in messages), messages
 
 
 # ------------------------------------------------------------------------------------- a newcomer's mistakes
