@@ -9,6 +9,7 @@ name from `Pulumi.yaml`. Each way of getting this wrong has its own one-line mes
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,8 @@ def read_stack(project_dir: Path, stack: str, project: str | None = None) -> Sta
     """One stack file's role and peer (as written; validation of the values is the loader's job)."""
     config = stack_file_config(project_dir, stack)
     check_namespaces(config, f"Pulumi.{stack}.yaml", project or project_name(project_dir))
+    for key in ("role", "peerStack"):
+        _misspelt(config, key, f"Pulumi.{stack}.yaml")
     role = config.get(f"{CONFIG_NAMESPACE}:role")
     peer = config.get(f"{CONFIG_NAMESPACE}:peerStack")
     return StackFile(
@@ -142,6 +145,22 @@ def read_stack(project_dir: Path, stack: str, project: str | None = None) -> Sta
         role=str(role) if role is not None else None,
         peer=str(peer).rsplit("/", 1)[-1] if peer is not None else None,
     )
+
+
+def _misspelt(config: dict[str, Any], key: str, where: str) -> None:
+    """A required key that is missing because it was misspelt names the misspelling (not "is not set").
+
+    The role and the peer decide which stacks form a pair, before the declaration's model (which names every other
+    unknown key) is loaded.
+    """
+    wanted = f"{CONFIG_NAMESPACE}:{key}"
+    if wanted in config:
+        return
+    written = [k for k in config if isinstance(k, str) and k.startswith(f"{CONFIG_NAMESPACE}:")]
+    lowered = {k.lower(): k for k in written}
+    close = difflib.get_close_matches(wanted.lower(), list(lowered), n=1, cutoff=0.85)
+    if close:
+        raise DeclarationError(f"{where} {lowered[close[0]]}", f"unknown key; did you mean {wanted}?")
 
 
 def check_peer_project(stack: StackFile, project: str) -> None:

@@ -101,16 +101,22 @@ def check_half(
         need = declared.get(country)
         short: list[str] = []
         if need is not None:
-            minimum = max(int(need.get("minimumNumbers", 2)), int(cfg["minimumNumbers"]))
+            declared_minimum = int(need.get("minimumNumbers", 2))
+            minimum = max(declared_minimum, int(cfg["minimumNumbers"]))
             if len(have) < minimum:
                 what = (f"{region} holds {len(have)} active pooled origination number(s) for {country}, fewer than "
                         f"{minimum}")  # fmt: skip
+                source = ""
+                if minimum > declared_minimum:  # say where the figure comes from: pair.yaml asked for fewer
+                    source = (f"; {minimum} is the policy's minimumNumbers setting, pair.yaml sms.countries.{country}."
+                              f"minimumNumbers says {declared_minimum} (the pack never asks for fewer than its "
+                              "setting: lower it in the policy config, docs/policy-pack.md)")  # fmt: skip
                 if len(have) + len(waiting) >= minimum:
-                    short.append(what)
+                    short.append(what + source)
                 else:
                     out.add(SMS_MINIMUM, f"{subject} sms {country}",
                             f"{what} (pending: {len(waiting)}); add regionpair:requestedNumbers or "
-                            "regionpair:existingNumbers in that region's stack file")  # fmt: skip
+                            f"regionpair:existingNumbers in that region's stack file{source}")  # fmt: skip
             volume = float(need.get("failoverVolumeMps", 0) or 0)
             if role == "secondary" and volume > 0:
                 capacity = _mps(have, country) + sum(  # a sender ID is capacity only inside the country's pool

@@ -225,7 +225,7 @@ def _buckets(stack: Stack, pair: Pair) -> list[dict[str, Any]]:
     replication = stack.of(P.BUCKET_REPLICATION)
     out = []
     for decl in pair.shared.buckets:
-        own, peer_name = pair.physical_name(decl.name, role), pair.physical_name(decl.name, role.peer)
+        own, peer_name = pair.bucket_name(decl, role), pair.bucket_name(decl, role.peer)  # explicit bucketNames too
         found = [(r, p) for r, p in stack.of(P.BUCKET) if p.get("bucket") == own]
         if not found:
             continue

@@ -16,6 +16,7 @@ pass or a failure.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -176,6 +177,9 @@ def _parity_findings(
     theirs = rules_parity.inventory(peer)
     if theirs is None or pair.this_role.value != "primary":
         return []
+    if built is not None:  # the user's own resources in the same stack are not the pair's to judge (library.md)
+        ours = {(e.type, e.name) for e in built}
+        entries = [e for e in entries if (e.type, e.name) in ours]
     mine_half = rules_parity.Half(pair.this.region, pair.peer.region, pair.this_role.value)
     peer_half = rules_parity.Half(pair.peer.region, pair.this.region, pair.peer.role.value)
     diffs = rules_parity.compare(entries, mine_half, theirs, peer_half, "primary", built, declaration)
@@ -292,18 +296,34 @@ def _declaration_findings(
     )]  # fmt: skip
 
 
+_ROLE_STACK = re.compile(r"(?<=-s )(primary|secondary)\b")
+
+
+def _stack_names(root: PolicyResource, pair: Any) -> dict[str, str]:
+    """Role -> stack name: this stack's from the root's URN, the peer's from `regionpair:peerStack`."""
+    this = str(root.urn).split("::", 1)[0].rsplit(":", 1)[-1]
+    return {pair.this_role.value: this, pair.peer.role.value: pair.this.peer_stack_short}
+
+
+def _named(message: str, names: Mapping[str, str]) -> str:
+    """Messages say `pulumi up -s secondary` by role; the user's stacks may be named otherwise (prod-usw2)."""
+    return _ROLE_STACK.sub(lambda m: names.get(m.group(1), m.group(1)), message) if names else message
+
+
 def _parity_validator(policy: str) -> Callable[[StackValidationArgs, ReportViolation], None]:
     def validate(args: StackValidationArgs, report_violation: ReportViolation) -> None:
         found = _pair_findings(args, policy)
         if found is None:
             return
         root, findings = found
+        observed = _REQUEST.value  # what _pair_findings just observed (asking _halves again starts a new request)
+        names = _stack_names(root, observed[2]) if observed is not None else {}
         mine = [f for f in findings if f.policy == policy]
         for f in mine:
             if not f.undecided:
-                report_violation(f"{f.subject}: {f.message}", f.urn or root.urn)
+                report_violation(_named(f"{f.subject}: {f.message}", names), f.urn or root.urn)
         if mine and all(f.undecided for f in mine):
-            raise _undecided("; ".join(f"{f.subject}: {f.message}" for f in mine))
+            raise _undecided(_named("; ".join(f"{f.subject}: {f.message}" for f in mine), names))
 
     return validate
 

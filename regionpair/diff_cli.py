@@ -30,8 +30,15 @@ def diff(
     config_dir: Annotated[
         Path, typer.Option("--config-dir", help="Where pair.yaml and the stack files are (default: here).")
     ] = Path("."),
-    primary_stack: Annotated[str, typer.Option(help="The primary's stack name.")] = "primary",
-    secondary_stack: Annotated[str, typer.Option(help="The secondary's stack name.")] = "secondary",
+    stack: Annotated[
+        list[str] | None,
+        typer.Option("--stack", "-s", metavar="STACK", help="A stack of the pair (either half, or both: repeat), as "
+                     "for the other commands; needed when the project holds several pairs."),
+    ] = None,
+    primary_stack: Annotated[str | None, typer.Option(help="The primary's stack name (default: from --stack).")] = None,
+    secondary_stack: Annotated[
+        str | None, typer.Option(help="The secondary's stack name (default: from --stack).")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON (steps and refusals).")] = False,
 ) -> None:
     """Say in words what `pulumi up` of the secondary, then the primary, would replace or delete, and refuse."""
@@ -46,10 +53,22 @@ def diff(
         except (OSError, ValueError) as err:
             raise _fail(f"{path}: {err}") from None
 
+    from regionpair.check import program_of
+    from regionpair.components.declaration import DeclarationError
+    from regionpair.components.stacks import select_pair
+
+    config_dir = config_dir.resolve()
+    if primary_stack is None or secondary_stack is None:  # the pair's stacks, by any names (docs/configuration.md)
+        try:
+            names = select_pair(config_dir, stack)
+        except DeclarationError as err:
+            raise _fail(str(err).splitlines()[0]) from None
+        primary_stack, secondary_stack = primary_stack or names.primary, secondary_stack or names.secondary
     state = PairRun(secondary=load(secondary_state, secondary_stack), primary=load(primary_state, primary_stack))
+    program, project = program_of(config_dir)  # the project's own __main__.py if it has one, as `check` runs
     try:
-        secondary = simulate_stack(secondary_stack, config_dir=config_dir)
-        primary = simulate_stack(primary_stack, config_dir=config_dir,
+        secondary = simulate_stack(secondary_stack, config_dir=config_dir, program=program, project=project)
+        primary = simulate_stack(primary_stack, config_dir=config_dir, program=program, project=project,
                                  peer_outputs={secondary_stack: secondary.outputs})  # fmt: skip
     except Exception as err:  # the program's own one-line errors (invalid declaration, peer not deployed)
         raise _fail(str(err).splitlines()[0] if str(err) else type(err).__name__) from None

@@ -815,8 +815,8 @@ def _not_deployed(clients: Clients, ctx: PairContext) -> str | None:
             except AWS_ERRORS:
                 return None
         looked.append(f"no SES identity {domain} in {' or '.join(ctx.regions)}")
-    return (f"pair {ctx.pair.shared.name} is not deployed ({'; '.join(looked)}): deploy it (pulumi up -s secondary, "
-            "then -s primary), then rerun the audit")  # fmt: skip
+    return (f"pair {ctx.pair.shared.name} is not deployed ({'; '.join(looked)}): deploy it (pulumi up -s "
+            f"{ctx.stacks.secondary}, then -s {ctx.stacks.primary}), then rerun the audit")  # fmt: skip
 
 
 def _safe(name: str) -> str:
@@ -848,14 +848,14 @@ def register_report(app: typer.Typer) -> None:
     def report(
         name: Annotated[str | None, typer.Argument(help="A report's name (e.g. drill-20261203T091500Z) or latest; "
                                                         "without it, list the reports.")] = None,
-        config_dir: ConfigDir = None, audit_log: AuditLog = None, as_json: Json = False,
+        config_dir: ConfigDir = None, stack: Stacks = None, audit_log: AuditLog = None, as_json: Json = False,
         fmt: Annotated[str, typer.Option("--format", help="What to print of the report: md (the report), html "
                                                           "(self-contained file), svg (the timeline), json, or "
                                                           "path (its file paths only).")] = "md",
     ) -> None:  # fmt: skip
         """List the drill reports kept next to the audit log (newest first), or print one (reopen it)."""
         try:
-            ctx = load_context((config_dir or Path.cwd()).resolve())
+            ctx = load_context((config_dir or Path.cwd()).resolve(), stack)  # each pair keeps its own reports
             directory = drill_report.reports_dir(ctx, audit_log)
             if name is None:
                 found = drill_report.list_reports(directory)

@@ -101,8 +101,8 @@ def environment_values(v: Any) -> Any:
     for key, value in v.items():
         if isinstance(value, bool):
             raise ValueError(
-                f"{key}: {value!r} was read as a boolean (YAML reads yes/no/on/off/true/false so); quote it, "
-                f'e.g. {key}: "{str(value).lower()}"'
+                f"{key}: {value!r} was read as a boolean (YAML reads yes/no/on/off/true/false so); quote it as you "
+                f'wrote it, e.g. {key}: "{"yes" if value else "no"}" or {key}: "{str(value).lower()}"'
             )
         out[key] = str(value) if isinstance(value, (int, float)) else value
     return out

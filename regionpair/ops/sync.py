@@ -30,6 +30,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from botocore.exceptions import ClientError
+
 from regionpair.ops.errors import AWS_ERRORS, OpsError, aws_error, outcome_unknown, reason
 
 
@@ -215,6 +217,15 @@ def unsubscribe_wins(a: Entry, b: Entry) -> Entry:
     return replace(base, reason=reason, topics=tuple(sorted(topics.items())))
 
 
+def _next_step(err: BaseException, region: str) -> str:
+    """What to do when a region's list cannot be read: a list that does not exist is not an access problem."""
+    code = err.response.get("Error", {}).get("Code") if isinstance(err, ClientError) else None
+    if code in ("NotFoundException", "ResourceNotFoundException"):
+        return (f"nothing was written; it does not exist in {region}: check its name, or create it in both regions, "
+                "then rerun")  # fmt: skip
+    return "nothing was written; fix access to it and rerun"
+
+
 def plan(lists: Iterable[RegionList], prefer: Callable[[Entry, Entry], Entry] = _earlier) -> SyncPlan:
     """Union of every list, `prefer` picking between conflicting entries (default: the earliest wins)."""
     snapshots: dict[str, dict[str, Entry]] = {}
@@ -222,7 +233,7 @@ def plan(lists: Iterable[RegionList], prefer: Callable[[Entry, Entry], Entry] = 
         try:
             snapshots[lst.region] = lst.entries()
         except AWS_ERRORS as err:
-            raise aws_error(err, lst.label, lst.region, "nothing was written; fix access to it and rerun") from None
+            raise aws_error(err, lst.label, lst.region, _next_step(err, lst.region)) from None
     winners: dict[str, Entry] = {}
     for entries in snapshots.values():
         for key, entry in entries.items():

@@ -217,4 +217,5 @@ def test_a_list_missing_in_one_region_is_one_line_naming_list_and_region(endpoin
     assert result.exit_code == 1
     line = result.output.strip()
     assert line.startswith("regionpair: contact list news in us-west-2: NotFoundException"), line
-    assert line.endswith("nothing was written; fix access to it and rerun")
+    assert line.endswith("nothing was written; it does not exist in us-west-2: check its name, or create it in both "
+                         "regions, then rerun"), "a missing list is not an access problem"
