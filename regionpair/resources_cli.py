@@ -118,7 +118,8 @@ def mermaid(plans: list[StackPlan], title: str) -> str:
             by_component.setdefault(r.component, Counter())
             if r.custom:
                 by_component[r.component][r.type.rsplit(":", 1)[-1]] += 1
-        for component, types in by_component.items():
+        # Sorted, the half first: the program registers sibling components concurrently, so their order varies.
+        for component, types in sorted(by_component.items(), key=lambda kv: (kv[0] not in labels, kv[0])):
             listed = "<br/>".join(f"{n} {t}" for t, n in sorted(types.items()))
             listed = listed or labels.get(component, "no resources in this stack (the peer owns them)")
             lines.append(f'    {_node(plan.stack, component)}["<b>{component}</b><br/>{listed}"]')
