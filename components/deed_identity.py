@@ -66,7 +66,7 @@ _HINTS = {
     "AccessDenied": f"the credentials `pulumi up` runs with need {PERMISSIONS}",
     "AccessDeniedException": f"the credentials `pulumi up` runs with need {PERMISSIONS}",
     "NotFoundException": "the configuration set must exist in the replica's region first: deploy the secondary "
-    "first (pulumi up -s secondary)",
+    "first (pulumi up on the secondary stack)",
     "BadRequestException": "the parent identity must exist in the parent region with Easy DKIM (not BYODKIM, not a "
     "replica itself)",
     "TooManyRequestsException": "SES throttled the call; run pulumi up again",
@@ -276,7 +276,7 @@ class DeedIdentityProvider(ResourceProvider):
             raise DeedIdentityError(
                 f"SES CreateEmailIdentity (DEED replica) {domain} in {region}: an identity of that name already "
                 f"exists there with DKIM origin {have}, not {origin}; a stack still owns it (with dkimMode "
-                "per-region the secondary does: pulumi up -s secondary first, it removes it) or delete it by hand"
+                "per-region the secondary does: pulumi up on the secondary stack first removes it) or delete it by hand"
             )
         arn = self._arn(domain, region)
         self._apply(domain, region, arn, _inputs_from(found, props, domain, region), props)

@@ -42,7 +42,7 @@ class Peer:
             # During preview an undeployed peer reads as None too; say so once, let preview show the plan.
             pulumi.log.warn(
                 f"peer stack {self.stack_name} exports no {MANIFEST_OUTPUT} yet: deploy it first "
-                "(pulumi up -s secondary); values read from it are shown as unknown"
+                f"(pulumi up -s {self.stack_name.rsplit('/', 1)[-1]}); values read from it are shown as unknown"
             )
             return {}
         if not isinstance(value, dict) or not value:

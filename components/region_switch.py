@@ -311,7 +311,7 @@ def plan_health_checks(pair: Pair, plan_arn: pulumi.Input[str]) -> pulumi.Output
             raise PlanNotReadyError(
                 f"routing.regionSwitch: plan {plan_name(pair)} has no Route 53 health check for {api.domain_name} in "
                 f"{', '.join(missing)} yet (Region switch allocates them after creating the plan); run "
-                "`pulumi up -s primary` again in a few minutes"
+                f"`pulumi up -s {pulumi.get_stack()}` again in a few minutes"
             )
         return found
 

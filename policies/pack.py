@@ -764,10 +764,30 @@ def _messaging_policies() -> list[Any]:
     return list(POLICIES)
 
 
-ALL_POLICIES = [*PARITY_POLICIES, *RESOURCE_POLICIES, *STACK_POLICIES, *_signal_policies(), *_region_switch_policies(),
-                *_messaging_policies()]  # fmt: skip
-ALL_POLICIES += rules_global_endpoint.POLICIES
-ALL_POLICIES += rules_lifecycle.POLICIES
-ALL_POLICIES += rules_identity.POLICIES
-ALL_POLICIES += rules_evidence.POLICIES
-ALL_POLICIES += rules_region_switch_triggers.POLICIES
+
+
+def _naming_stacks(policy: Any) -> Any:
+    """A stack policy whose fix hints (`pulumi up -s secondary`) name the user's own stacks (prod-usw2).
+
+    The hints are written by role; the pair's stacks may have any names. The root component's URN names this
+    stack and its declaration the peer's (`regionpair:peerStack`).
+    """
+    if not isinstance(policy, StackValidationPolicy):
+        return policy
+    validate = policy.validate
+
+    def named(args: StackValidationArgs, report_violation: ReportViolation) -> Any:
+        root = next((r for r in args.resources if r.resource_type == P.ROOT), None)
+        pair = P.pair_from_root(P.plain(dict(root.props))) if root is not None else None
+        names = _stack_names(root, pair) if root is not None and pair is not None else {}
+        return validate(args, lambda message, urn=None: report_violation(_named(message, names), urn))
+
+    policy.validate = named
+    return policy
+
+
+ALL_POLICIES = [*PARITY_POLICIES, *RESOURCE_POLICIES, *STACK_POLICIES, *_signal_policies(),
+                *_region_switch_policies()]  # fmt: skip
+_STACK_NAMED = (*_messaging_policies(), *rules_global_endpoint.POLICIES, *rules_lifecycle.POLICIES,
+                *rules_identity.POLICIES, *rules_evidence.POLICIES, *rules_region_switch_triggers.POLICIES)
+ALL_POLICIES += [_naming_stacks(p) for p in _STACK_NAMED]

@@ -279,3 +279,27 @@ def test_pack_messages_name_the_users_stacks(acme: Path, tmp_path: Path) -> None
                 if d["policy"] == "pair-deploy-order"]  # fmt: skip
     assert messages, result.output
     assert all("pulumi up -s prod-usw2" in m and "-s secondary" not in m for m in messages), messages
+
+
+def test_every_stack_policys_fix_names_the_users_stacks(acme: Path) -> None:
+    """Fix hints written by role (`pulumi up -s secondary`) name the pair's own stacks, in every stack policy."""
+    from pulumi_policy import StackValidationArgs, StackValidationPolicy
+    from pulumi_policy.policy import PolicyResource, PolicyResourceOptions
+
+    from regionpair.policies import pack
+    from regionpair.simulate import simulate_stack
+
+    run = simulate_stack(PROD[0], config_dir=acme, program=acme, peer_outputs={
+        PROD[1]: simulate_stack(PROD[1], config_dir=acme, program=acme).outputs})  # fmt: skip
+    root = next(r for r in run.resources if r.type == "regionpair:index:RegionPairHalf")
+    opts = PolicyResourceOptions(False, [], None, [], None, [])
+    resource = PolicyResource(root.type, root.inputs, root.urn, root.name, opts, None, None, [], {})
+    policy = pack._naming_stacks(StackValidationPolicy(
+        "fix-hint", "a policy whose fix is written by role",
+        lambda _args, report: report("deploy the secondary first: pulumi up -s secondary, then -s primary", None)))
+    seen: list[str] = []
+    policy.validate(StackValidationArgs([resource]), lambda message, _urn=None: seen.append(message))
+    assert seen == [f"deploy the secondary first: pulumi up -s {PROD[1]}, then -s {PROD[0]}"], seen
+    stack_policies = [p for p in pack._STACK_NAMED if isinstance(p, StackValidationPolicy)]
+    assert stack_policies, "the rules modules have stack policies"
+    assert all("validate" in vars(p) for p in stack_policies), "every stack policy of the rules modules is wrapped"

@@ -147,7 +147,7 @@ def test_create_refuses_an_identity_that_is_not_this_replica_in_one_line(stubs):
     message = str(err.value)
     assert "\n" not in message
     assert "already exists there with DKIM origin AWS_SES, not AWS_SES_US_EAST_1" in message
-    assert "pulumi up -s secondary first" in message
+    assert "pulumi up on the secondary stack first" in message
 
 
 def test_create_without_permission_says_which_permissions_in_one_line(stubs):
