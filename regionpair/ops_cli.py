@@ -640,7 +640,7 @@ def register(app: typer.Typer) -> None:
         try:
             ctx, clients = _setup(config_dir, profile, endpoint_url, stack)
             with Deadline(120).active():
-                missing = _not_deployed(clients, ctx)
+                missing = live_audit.not_deployed(clients, ctx)
                 if missing:
                     raise OpsError(missing)
                 findings = live_audit.audit(clients, ctx)
@@ -759,64 +759,6 @@ def register(app: typer.Typer) -> None:
                    **{f"{w['action']} in {w['region']}": w["user"] for w in data["writes"]},
                    **({"written": data["written"], "skipped (an interrupted run wrote them)": data["skipped"]}
                       if not dry_run else {})}, False, f"sync users{' (dry run)' if dry_run else ''}")  # fmt: skip
-
-
-def _not_deployed(clients: Clients, ctx: PairContext) -> str | None:
-    """One line when nothing of the pair is deployed in either region (the audit would only list absences).
-
-    Looks for what each half creates first: the STOP alarm (or the Region switch plan) in the standby, the
-    declared tables in either region. A lookup that fails (not "not found") never counts as "not deployed".
-    """
-    looked: list[str] = []
-    if ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH:
-        return None  # the plan is found by name in each region's data plane; status reports it
-    try:
-        stop.read_alarm(clients.get("cloudwatch", ctx.standby_region), ctx)
-        return None
-    except OpsError as err:
-        if "not found" not in str(err):
-            return None
-        looked.append(f"no STOP alarm {ctx.alarm_name} in {ctx.standby_region}")
-    tables = [ctx.pair.physical_name(t.name) for t in ctx.pair.shared.tables] + (
-        [ctx.state_table] if ctx.state_table else []
-    )
-    for name in tables[:3]:
-        for region in ctx.regions:
-            try:
-                clients.get("dynamodb", region).describe_table(TableName=name)
-                return None
-            except ClientError as err:
-                if err.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
-                    return None
-            except AWS_ERRORS:
-                return None
-        looked.append(f"no table {name} in {' or '.join(ctx.regions)}")
-    for decl in ctx.pair.shared.buckets[:1]:
-        for role in Role:
-            name = ctx.pair.bucket_name(decl, role)
-            try:
-                clients.get("s3", ctx.region_of(role)).head_bucket(Bucket=name)
-                return None
-            except ClientError as err:
-                if err.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket", "NotFound"):
-                    return None
-            except AWS_ERRORS:
-                return None
-            looked.append(f"no bucket {name} in {ctx.region_of(role)}")
-    email = ctx.pair.shared.email
-    for domain in (email.domains[:1] if email else []):
-        for region in ctx.regions:
-            try:
-                clients.get("sesv2", region).get_email_identity(EmailIdentity=domain)
-                return None
-            except ClientError as err:
-                if err.response.get("Error", {}).get("Code") != "NotFoundException":
-                    return None
-            except AWS_ERRORS:
-                return None
-        looked.append(f"no SES identity {domain} in {' or '.join(ctx.regions)}")
-    return (f"pair {ctx.pair.shared.name} is not deployed ({'; '.join(looked)}): deploy it (pulumi up -s "
-            f"{ctx.stacks.secondary}, then -s {ctx.stacks.primary}), then rerun the audit")  # fmt: skip
 
 
 def _safe(name: str) -> str:

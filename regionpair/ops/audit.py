@@ -15,7 +15,7 @@ from regionpair.components.regions import dkim_signing_domain
 from regionpair.ops import readiness, sms_numbers
 from regionpair.ops.clients import Clients
 from regionpair.ops.context import PairContext
-from regionpair.ops.errors import aws_error
+from regionpair.ops.errors import OpsError, aws_error
 from regionpair.policies.compare import Finding, compare_manifests
 from regionpair.policies.rules_messaging import POOL_PARITY, compare_dedicated_ips
 
@@ -235,3 +235,59 @@ def readiness_findings(clients: Clients, ctx: PairContext) -> list[Finding]:
     result = readiness.readiness(clients, ctx.pair)
     return [Finding(READINESS, f"{c.check}: {c.detail}", f"{c.role} ({c.region}) {c.check}")
             for c in result.checks if c.blocking or c.status == readiness.WARN]  # fmt: skip
+
+
+def _lookup_not_found(lookup: Any) -> bool:
+    """True only when the lookup says "not found": a failure of another kind never counts as "not deployed"."""
+    try:
+        lookup()
+    except ClientError as err:
+        return _absent(err)
+    except (BotoCoreError, OpsError):
+        return False
+    return False
+
+
+def not_deployed(clients: Clients, ctx: PairContext) -> str | None:
+    """One line when nothing of the pair is deployed in either region (the audit would only list absences).
+
+    Looks for what each half creates first: the STOP alarm in the standby, the declared tables, a bucket and an SES
+    identity in either region. A lookup that fails (not "not found") never counts as "not deployed".
+    """
+    from regionpair.components.declaration import RoutingMode
+    from regionpair.ops import stop
+
+    if ctx.pair.shared.routing.mode is RoutingMode.REGION_SWITCH:
+        return None  # the plan is found by name in each region's data plane; status reports it
+    looked: list[str] = []
+    try:
+        stop.read_alarm(clients.get("cloudwatch", ctx.standby_region), ctx)
+        return None
+    except OpsError as err:
+        if "not found" not in str(err):
+            return None
+        looked.append(f"no STOP alarm {ctx.alarm_name} in {ctx.standby_region}")
+    tables = [ctx.pair.physical_name(t.name) for t in ctx.pair.shared.tables] + (
+        [ctx.state_table] if ctx.state_table else []
+    )
+    for name in tables[:3]:
+        for region in ctx.regions:
+            ddb = clients.get("dynamodb", region)
+            if not _lookup_not_found(lambda ddb=ddb, name=name: ddb.describe_table(TableName=name)):
+                return None
+        looked.append(f"no table {name} in {' or '.join(ctx.regions)}")
+    for decl in ctx.pair.shared.buckets[:1]:
+        for role in Role:
+            name, s3 = ctx.pair.bucket_name(decl, role), clients.get("s3", ctx.region_of(role))
+            if not _lookup_not_found(lambda s3=s3, name=name: s3.head_bucket(Bucket=name)):
+                return None
+            looked.append(f"no bucket {name} in {ctx.region_of(role)}")
+    email = ctx.pair.shared.email
+    for domain in email.domains[:1] if email else []:
+        for region in ctx.regions:
+            ses = clients.get("sesv2", region)
+            if not _lookup_not_found(lambda ses=ses, domain=domain: ses.get_email_identity(EmailIdentity=domain)):
+                return None
+        looked.append(f"no SES identity {domain} in {' or '.join(ctx.regions)}")
+    return (f"pair {ctx.pair.shared.name} is not deployed ({'; '.join(looked)}): deploy it (pulumi up -s "
+            f"{ctx.stacks.secondary}, then -s {ctx.stacks.primary}), then rerun the audit")  # fmt: skip
