@@ -777,9 +777,8 @@ def _naming_stacks(policy: Any) -> Any:
     validate = policy.validate
 
     def named(args: StackValidationArgs, report_violation: ReportViolation) -> Any:
-        root = next((r for r in args.resources if r.resource_type == P.ROOT), None)
-        pair = P.pair_from_root(P.plain(dict(root.props))) if root is not None else None
-        names = _stack_names(root, pair) if root is not None and pair is not None else {}
+        found = P.root_context(args.resources)
+        names = _stack_names(found[0], found[2]) if found is not None else {}
         return validate(args, lambda message, urn=None: report_violation(_named(message, names), urn))
 
     policy.validate = named

@@ -160,3 +160,13 @@ def pair_from_root(props: Mapping[str, Any]) -> Pair | None:
                 halves[r] = Half.model_validate(dict(declared[r.value]))
     shared = SharedDeclaration.model_validate(dict(decl))
     return Pair(shared=shared, primary=halves[Role.PRIMARY], secondary=halves[Role.SECONDARY], this_role=this)
+
+
+def root_context(resources: Any) -> tuple[Any, dict[str, Any], Pair] | None:
+    """The half's root component, its props as plain values and the pair they declare; None without them."""
+    root = next((r for r in resources if r.resource_type == ROOT), None)
+    if root is None:
+        return None
+    props = plain(root.props)
+    pair = pair_from_root(props)
+    return None if pair is None else (root, props, pair)

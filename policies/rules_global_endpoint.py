@@ -101,14 +101,8 @@ def observe_global_email(resources: Any, pair: Pair) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------------------ helpers
 def _context(args: StackValidationArgs) -> tuple[list[PolicyResource], PolicyResource, Mapping[str, Any], Pair] | None:
     resources = list(args.resources)
-    root = next((r for r in resources if r.resource_type == P.ROOT), None)
-    if root is None:
-        return None
-    props = P.plain(root.props)
-    pair = P.pair_from_root(props)
-    if pair is None or pair.shared.email is None:
-        return None
-    return resources, root, props, pair
+    found = P.root_context(resources)
+    return None if found is None or found[2].shared.email is None else (resources, *found)
 
 
 def _peer_email(props: Mapping[str, Any]) -> Mapping[str, Any] | None:

@@ -52,14 +52,8 @@ EMAIL_SES = "cognito-email-regional-ses"
 # ------------------------------------------------------------------------------------------------ helpers
 def _context(args: StackValidationArgs) -> tuple[list[PolicyResource], PolicyResource, Mapping[str, Any], Pair] | None:
     resources = list(args.resources)
-    root = next((r for r in resources if r.resource_type == P.ROOT), None)
-    if root is None:
-        return None
-    props = P.plain(root.props)
-    pair = P.pair_from_root(props)
-    if pair is None:
-        return None
-    return resources, root, props, pair
+    found = P.root_context(resources)
+    return None if found is None else (resources, *found)
 
 
 def _pools(resources: list[PolicyResource], region: str) -> list[tuple[PolicyResource, dict[str, Any]]]:

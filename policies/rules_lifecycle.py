@@ -54,10 +54,10 @@ def _stateful(res: Any) -> str | None:
 
 def _retiring_numbers(resources: list[Any]) -> set[str]:
     """`<pair>/<key>` of the requested numbers this half declares `retire: true`."""
-    root = next((r for r in resources if r.resource_type == P.ROOT), None)
-    pair = P.pair_from_root(P.plain(dict(root.props))) if root is not None else None
-    if pair is None:
+    found = P.root_context(resources)
+    if found is None:
         return set()
+    pair = found[2]
     half = pair.this
     return {
         f"{pair.shared.name}/{key}"

@@ -48,15 +48,8 @@ GUIDE = "the Pinpoint and SES multi-region guide"
 
 
 def _context(args: StackValidationArgs) -> tuple[PolicyResource, dict[str, Any], Pair] | None:
-    resources = list(args.resources)
-    root = next((r for r in resources if r.resource_type == P.ROOT), None)
-    if root is None:
-        return None
-    props = P.plain(root.props)
-    pair = P.pair_from_root(props)
-    if pair is None or pair.shared.email is None:
-        return None
-    return root, props, pair
+    found = P.root_context(args.resources)
+    return None if found is None or found[2].shared.email is None else found
 
 
 def _deps(resource: PolicyResource, key: str) -> set[str]:
