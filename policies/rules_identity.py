@@ -16,7 +16,7 @@ stacks compare their own with the declaration.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -88,6 +88,27 @@ def _the_pool(
     return pools[0]
 
 
+class _PoolContext(NamedTuple):
+    resources: list[PolicyResource]
+    props: Mapping[str, Any]
+    pair: Pair
+    identity: Any
+    pool: PolicyResource
+    p: dict[str, Any]
+
+
+def _pool_context(args: StackValidationArgs, report: ReportViolation, policy: str) -> _PoolContext | None:
+    """What every identity policy starts from: the pair, its identity section and this region's one pool."""
+    found = _context(args)
+    if found is None:
+        return None
+    resources, root, props, pair = found
+    the = _the_pool(resources, root, pair, report, policy)
+    if the is None or pair.shared.identity is None:
+        return None
+    return _PoolContext(resources, props, pair, pair.shared.identity, *the)
+
+
 def _clients(resources: list[PolicyResource], pool: PolicyResource) -> dict[str, tuple[PolicyResource, dict]]:
     """The clients of `pool` by physical name (a client names its pool through `userPoolId`)."""
     out = {}
@@ -101,16 +122,10 @@ def _clients(resources: list[PolicyResource], pool: PolicyResource) -> dict[str,
 # ------------------------------------------------------------------------------------------------ policies
 def validate_pool_parity(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """The pool is the declared one, and (primary) the same as the deployed secondary's on every shared input."""
-    found = _context(args)
-    if found is None:
+    ctx = _pool_context(args, report_violation, POOL_PARITY)
+    if ctx is None:
         return
-    resources, root, props, pair = found
-    the = _the_pool(resources, root, pair, report_violation, POOL_PARITY)
-    if the is None:
-        return
-    pool, p = the
-    identity = pair.shared.identity
-    assert identity is not None
+    props, pair, identity, pool, p = ctx.props, ctx.pair, ctx.identity, ctx.pool, ctx.p
     if p.get("name") != pool_name(pair, pair.this_role) and not P.is_unknown(p.get("name")):
         report_violation(f"the pool is named {p.get('name')}, the pair derives {pool_name(pair, pair.this_role)}: "
                          "the CLI and the peer's shadow trigger find it by that name", pool.urn)  # fmt: skip
@@ -140,16 +155,10 @@ def validate_pool_parity(args: StackValidationArgs, report_violation: ReportViol
 
 def validate_client_parity(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """The declared app clients (and the ops client) in this pool, the same as in the deployed secondary's."""
-    found = _context(args)
-    if found is None:
+    ctx = _pool_context(args, report_violation, CLIENT_PARITY)
+    if ctx is None:
         return
-    resources, root, props, pair = found
-    the = _the_pool(resources, root, pair, report_violation, CLIENT_PARITY)
-    if the is None:
-        return
-    pool, _ = the
-    identity = pair.shared.identity
-    assert identity is not None
+    resources, props, pair, identity, pool = ctx.resources, ctx.props, ctx.pair, ctx.identity, ctx.pool
     clients = _clients(resources, pool)
     declared = {pair.physical_name(c.name): client_settings(pair, c) for c in identity.clients}
     declared[pair.physical_name(OPS_CLIENT)] = ops_client_settings(pair)
@@ -196,16 +205,10 @@ def _function_of(resources: list[PolicyResource], pool: PolicyResource, arn: Any
 
 def validate_trigger_parity(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """The same triggers in both pools, each a function of the pool's region with permission to be invoked."""
-    found = _context(args)
-    if found is None:
+    ctx = _pool_context(args, report_violation, TRIGGER_PARITY)
+    if ctx is None:
         return
-    resources, root, props, pair = found
-    the = _the_pool(resources, root, pair, report_violation, TRIGGER_PARITY)
-    if the is None:
-        return
-    pool, p = the
-    identity = pair.shared.identity
-    assert identity is not None
+    resources, props, pair, identity, pool, p = ctx
     config = p.get("lambdaConfig") if isinstance(p.get("lambdaConfig"), Mapping) else {}
     # A trigger's ARN is unknown in preview while its function is new: the trigger is there all the same.
     triggers = {k: v for k, v in config.items() if isinstance(v, str) or (v is not None and P.is_unknown(v))}
@@ -242,16 +245,11 @@ def validate_trigger_parity(args: StackValidationArgs, report_violation: ReportV
 
 def validate_email_regional_ses(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     """The pool sends through SES (DEVELOPER) from the pair's identity in its own region."""
-    found = _context(args)
-    if found is None:
+    ctx = _pool_context(args, report_violation, EMAIL_SES)
+    if ctx is None:
         return
-    resources, root, _props, pair = found
-    the = _the_pool(resources, root, pair, report_violation, EMAIL_SES)
-    if the is None:
-        return
-    pool, p = the
-    identity, email = pair.shared.identity, pair.shared.email
-    assert identity is not None
+    resources, pair, identity, pool, p = ctx.resources, ctx.pair, ctx.identity, ctx.pool, ctx.p
+    email = pair.shared.email
     config = p.get("emailConfiguration") if isinstance(p.get("emailConfiguration"), Mapping) else {}
     if config.get("emailSendingAccount") != "DEVELOPER":
         account = config.get("emailSendingAccount") or "COGNITO_DEFAULT"
