@@ -98,13 +98,10 @@ def _halves(
 
 def _observe(resources: list[PolicyResource]) -> tuple[PolicyResource, Mapping[str, Any], Any, dict[str, Any]] | None:
     """Read the root (declaration, claim, peer) and observe the half's resources."""
-    root = next((r for r in resources if r.resource_type == P.ROOT), None)
-    if root is None:
+    found = P.root_context(resources)
+    if found is None:
         return None
-    props = P.plain(root.props)
-    pair = P.pair_from_root(props)
-    if pair is None:
-        return None
+    root, props, pair = found
     claim = props.get("manifest") if isinstance(props.get("manifest"), Mapping) else {}
     return root, props, pair, observe.observe(resources, pair, claim)
 

@@ -12,9 +12,19 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy import proxy as _sdk_proxy
+from pulumi_policy.proxy import UnknownValueError, _DictProxy, _ListProxy
 
 from regionpair.components.declaration import Half, Pair, Role, SharedDeclaration
+
+_SENTINELS = frozenset(
+    {
+        _sdk_proxy.UNKNOWN_BOOLEAN_VALUE, _sdk_proxy.UNKNOWN_NUMBER_VALUE, _sdk_proxy.UNKNOWN_STRING_VALUE,
+        _sdk_proxy.UNKNOWN_ARRAY_VALUE, _sdk_proxy.UNKNOWN_ASSET_VALUE, _sdk_proxy.UNKNOWN_ARCHIVE_VALUE,
+        _sdk_proxy.UNKNOWN_OBJECT_VALUE,
+    }
+)
+"""The SDK's wire sentinels for an unknown value (what its proxy raises `UnknownValueError` on)."""
 
 ROOT = "regionpair:index:RegionPairHalf"
 BUCKET = "aws:s3/bucket:Bucket"
@@ -59,7 +69,31 @@ UNKNOWN: Any = _Unknown()
 
 
 def plain(value: Any) -> Any:
-    """Copy a (possibly proxied) value into plain data, unknown leaves replaced by `UNKNOWN`."""
+    """Copy a (possibly proxied) value into plain data, unknown leaves replaced by `UNKNOWN`.
+
+    Why it reads the SDK's proxies through their `"__target"` key instead of item by item: the stack policies
+    call this for every resource of a request, and going through the proxy (an ABC `Mapping` whose every read
+    checks for the unknown sentinels and raises) was most of the pack's time in `regionpair check`. The
+    result is the same: the proxy's leaves are the deserialized values, unknowns are the SDK's sentinel strings.
+    """
+    kind = type(value)
+    if kind is _DictProxy or kind is _ListProxy:
+        return plain(value["__target"])
+    if kind is dict:
+        return {key: plain(item) for key, item in value.items()}
+    if kind is list or kind is tuple:
+        return [plain(item) for item in value]
+    if kind is str:
+        return UNKNOWN if value in _SENTINELS else value
+    if kind is float:
+        return int(value) if value.is_integer() else value  # the wire has only doubles: 512, not 512.0
+    if value is None or kind is bool or kind is int:
+        return value
+    return _plain_generic(value)
+
+
+def _plain_generic(value: Any) -> Any:
+    # Any other Mapping or Sequence (a caller's own), read item by item as a proxy would be.
     if isinstance(value, Mapping):
         out = {}
         for key in list(value.keys()):
@@ -79,7 +113,7 @@ def plain(value: Any) -> Any:
         except UnknownValueError:
             return UNKNOWN
         return items
-    if isinstance(value, float) and value.is_integer():  # the wire has only doubles; messages show 512, not 512.0
+    if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
 
@@ -98,7 +132,10 @@ def is_unknown(value: Any) -> bool:
 def root_props(resources: Sequence[Any]) -> dict[str, Any] | None:
     """The root component's plain props (declaration, regions, manifest, peer manifest), or None without one."""
     root = next((r for r in resources if r.resource_type == ROOT), None)
-    return plain(root.props) if root is not None else None
+    if root is None:
+        return None
+    found = root_context([root])
+    return found[1] if found is not None else plain(root.props)
 
 
 def of_type(resources: Sequence[Any], token: str) -> list[tuple[Any, dict[str, Any]]]:
@@ -162,11 +199,25 @@ def pair_from_root(props: Mapping[str, Any]) -> Pair | None:
     return Pair(shared=shared, primary=halves[Role.PRIMARY], secondary=halves[Role.SECONDARY], this_role=this)
 
 
+_ROOT_MEMO: tuple[Any, Any] = (None, None)
+"""The last root props object read and its (plain props, pair): one slot, replaced as one tuple."""
+
+
 def root_context(resources: Any) -> tuple[Any, dict[str, Any], Pair] | None:
-    """The half's root component, its props as plain values and the pair they declare; None without them."""
+    """The half's root component, its props as plain values and the pair they declare; None without them.
+
+    Why remembered: some thirty stack policies start here, and the root carries both halves' manifests. The
+    pack decodes a message once (`decode_once`), so every policy of a request sees the very same props object;
+    it is read once and the plain copy and pair are shared, read-only, by the policies of that request.
+    """
+    global _ROOT_MEMO
     root = next((r for r in resources if r.resource_type == ROOT), None)
     if root is None:
         return None
-    props = plain(root.props)
-    pair = pair_from_root(props)
+    seen, found = _ROOT_MEMO
+    if seen is not root.props:
+        props = plain(root.props)
+        found = (props, pair_from_root(props))
+        _ROOT_MEMO = (root.props, found)
+    props, pair = found
     return None if pair is None else (root, props, pair)
