@@ -153,12 +153,21 @@ class PolicyPackProcess:
 
     def analyze(self, resource: Recorded) -> list[Diagnostic]:
         """Analyze one resource's inputs (what `pulumi preview` checks before each step)."""
+        return self.analyze_later(resource).result()
+
+    def analyze_later(self, resource: Recorded) -> PendingAnalysis:
+        """Send Analyze for one resource now and collect its answer later.
+
+        Why: the engine analyzes each resource as it registers, while the program goes on. Waiting for each
+        answer in turn left the check behind the program (each answer waits for this process's GIL), so the
+        stack analysis began late; requests in flight are answered by the pack as fast as it can.
+        """
         assert self.stub is not None
         request = analyzer_pb2.AnalyzeRequest(
             type=resource.type, properties=_struct(resource.inputs), urn=resource.urn, name=resource.name,
             options=_options(resource),
         )  # fmt: skip
-        return _diagnostics(self.stub.Analyze(request), resource.urn)
+        return PendingAnalysis(self.stub.Analyze.future(request), resource.urn)
 
     def analyze_stack(self, resources: Iterable[Recorded]) -> list[Diagnostic]:
         """AnalyzeStack over every resource's outputs, with parents and dependencies."""
@@ -172,6 +181,17 @@ class PolicyPackProcess:
             for key, urns in r.property_dependencies.items():
                 res.propertyDependencies[key].urns.extend(urns)
         return _diagnostics(self.stub.AnalyzeStack(request), "")
+
+
+class PendingAnalysis:
+    """An Analyze request in flight."""
+
+    def __init__(self, call: Any, urn: str) -> None:
+        self.call, self.urn = call, urn
+
+    def result(self) -> list[Diagnostic]:
+        """The pack's diagnostics for the resource (waits for the answer; raises the call's error)."""
+        return _diagnostics(self.call.result(), self.urn)
 
 
 def _diagnostics(response: Any, default_urn: str) -> list[Diagnostic]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -23,7 +24,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from regionpair.analyzer import LEVELS, AnalyzerError, Diagnostic, PolicyPackProcess, load_policy_config
+from regionpair.analyzer import (
+    LEVELS,
+    AnalyzerError,
+    Diagnostic,
+    PendingAnalysis,
+    PolicyPackProcess,
+    load_policy_config,
+)  # fmt: skip
 from regionpair.components.declaration import DeclarationError
 from regionpair.components.loader import load_pair
 from regionpair.components.stacks import project_name, select_pair, stack_file_config
@@ -95,17 +103,13 @@ def run_check(
     run_stack = partial(_run_stack, config_dir=config_dir, program=program, project=project,
                         active_numbers=active_numbers)  # fmt: skip
     with PolicyPackProcess(PACK_STACK, preview=preview, wait=False) as pack, ThreadPoolExecutor(1) as worker:
-        # One worker talks to the pack, in order: it waits for the pack to load while the first program runs.
+        # The worker configures the pack (waiting for it to load while the first program runs), then runs each
+        # stack's analysis in order; Analyze requests go out from here as resources register.
         started = worker.submit(lambda: _configure(pack, policy_config or {}))
         analyses: dict[str, Future[StackReport]] = {}
 
-        def stream(into: list[Future[list[Diagnostic]]]) -> Callable[[Recorded], None]:
-            # As the engine does, each resource is analyzed when it registers: the pack (another process)
-            # judges it while the program goes on here.
-            return lambda resource: into.append(worker.submit(pack.analyze, resource))
-
-        def analyze(run: StackRun, streamed: list[Future[list[Diagnostic]]]) -> StackReport:
-            diagnostics = [d for future in streamed for d in future.result()]
+        def analyze(run: StackRun, streamed: list[PendingAnalysis]) -> StackReport:
+            diagnostics = [d for pending in streamed for d in pending.result()]
             diagnostics += pack.analyze_stack(run.resources)
             return StackReport(
                 run.stack, len(run.resources), diagnostics, role=pair.role_of(run.stack).value,
@@ -114,17 +118,17 @@ def run_check(
 
         deployed: dict[str, Any] | None = dict(peer_outputs) if peer_outputs is not None else None
         for stack in order:
-            streamed: list[Future[list[Diagnostic]]] = []
+            stream = _Stream(pack, started)
             if stack == pair.secondary:
-                run = run_stack(stack, preview=preview, on_register=stream(streamed))
+                run = run_stack(stack, preview=preview, on_register=stream)
                 if deployed is None and not preview:
                     deployed = run.outputs
             else:
                 if deployed is None:
                     deployed = run_stack(pair.secondary).outputs
                 peers = {pair.secondary: deployed}
-                run = run_stack(stack, peer_outputs=peers, preview=preview, on_register=stream(streamed))
-            analyses[stack] = worker.submit(analyze, run, streamed)
+                run = run_stack(stack, peer_outputs=peers, preview=preview, on_register=stream)
+            analyses[stack] = worker.submit(analyze, run, stream.flush())
         policies = started.result()  # the pack's own start-up error, if any, before any analysis result
         reports = [analyses[stack].result() for stack in order]
     declared = "\n".join(p.read_text() for p in sorted(config_dir.glob("*.yaml")))
@@ -133,6 +137,36 @@ def run_check(
         report.simulated = [v for v in report.simulated if v not in declared]  # written by the user: real
     _drop_repeated(reports)
     return reports
+
+
+class _Stream:
+    """Each resource analyzed as it registers, as the engine does: the pack judges it while the program goes on.
+
+    Registrations before the pack is configured wait here and go out with the first one after.
+    """
+
+    def __init__(self, pack: PolicyPackProcess, started: Future[dict[str, str]]) -> None:
+        self.pack, self.started = pack, started
+        self.lock = threading.Lock()
+        self.waiting: list[Recorded] = []
+        self.sent: list[PendingAnalysis] = []
+
+    def __call__(self, resource: Recorded) -> None:
+        with self.lock:
+            self.waiting.append(resource)
+            if self.started.done() and self.started.exception() is None:
+                self._send()
+
+    def flush(self) -> list[PendingAnalysis]:
+        """Send what waits (once the pack is configured; its start-up error raises here) and return all sent."""
+        self.started.result()
+        with self.lock:
+            self._send()
+            return self.sent
+
+    def _send(self) -> None:
+        self.sent += [self.pack.analyze_later(r) for r in self.waiting]
+        self.waiting.clear()
 
 
 def _run_stack(
