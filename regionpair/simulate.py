@@ -18,10 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 from pulumi.runtime import mocks as pmocks
 from pulumi.runtime import settings as psettings
 
+from regionpair.components.stacks import read_yaml
 from regionpair.mockcloud import CloudMocks
 from regionpair.packproc import PROJECT
 
@@ -149,7 +149,7 @@ def _plain(value: Any) -> Any:
 def stack_config(config_dir: Path, stack: str) -> dict[str, Any]:
     """The plain config of `Pulumi.<stack>.yaml`, as the CLI would hand it to the program."""
     path = config_dir / f"Pulumi.{stack}.yaml"
-    data = yaml.safe_load(path.read_text()) if path.exists() else {}
+    data = read_yaml(path) if path.exists() else {}
     return dict((data or {}).get("config") or {})
 
 
@@ -196,7 +196,7 @@ def _program(program: Path | None) -> tuple[Path, str]:
     project_file = main.parent / "Pulumi.yaml"
     project = PROJECT
     if project_file.exists():
-        project = str((yaml.safe_load(project_file.read_text()) or {}).get("name") or PROJECT)
+        project = str((read_yaml(project_file) or {}).get("name") or PROJECT)
     return main.resolve(), project
 
 
