@@ -63,7 +63,7 @@ class RegionPairHalf(pulumi.ComponentResource):
             "peerRegion": pair.peer.region,
             "declaration": pair.shared.model_dump(mode="json", by_alias=True, exclude_none=True),
             "halves": _halves(pair),
-            "peerManifest": peer.manifest if peer else None,
+            "peerManifest": peer.manifest_json if peer else None,  # JSON text (Peer.manifest_json says why)
         }
         # Every resource built under this half, with all its inputs, for deny-by-default parity (docs/parity.md).
         inventory = Inventory()

@@ -6,6 +6,7 @@ deployed first and redeployed while the primary region is down.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pulumi
@@ -26,6 +27,19 @@ def _qualified(pair: Pair) -> str:
     return f"{pulumi.get_organization()}/{pulumi.get_project()}/{name}"
 
 
+class _Held:
+    """The peer's manifest behind one attribute, where the SDK does not walk it.
+
+    Why: the SDK lifts whatever an `apply` returns into Outputs, walking every nested dict and list, and the
+    manifest lists every resource of the peer with all its inputs (most of the primary's run time went there).
+    """
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: dict[str, Any]) -> None:
+        self.value = value
+
+
 class Peer:
     """Typed access to the peer's manifest, failing with one clear line when the peer is not deployed."""
 
@@ -33,9 +47,26 @@ class Peer:
         self.pair = pair
         self.stack_name = _qualified(pair)
         self.reference = pulumi.StackReference(f"{pair.shared.name}-peer", stack_name=self.stack_name)
-        self.manifest: pulumi.Output[dict[str, Any]] = self.reference.get_output(MANIFEST_OUTPUT).apply(
-            self._require_manifest
+        # One apply on the reference's outputs, its result held (a `_Held` is one value to the SDK: neither this
+        # apply nor each `get` walks the manifest again). Known as the outputs are (unknown while a previewed peer's
+        # are) and secret if any of them is: conservative, and the policy pack reads secrets' values anyway.
+        self._held: pulumi.Output[_Held] = self.reference.outputs.apply(
+            lambda outputs: _Held(self._require_manifest((outputs or {}).get(MANIFEST_OUTPUT)))
         )
+
+    @property
+    def manifest(self) -> pulumi.Output[dict[str, Any]]:
+        """The whole manifest as an Output of a dict."""
+        return self._held.apply(lambda held: held.value)
+
+    @property
+    def manifest_json(self) -> pulumi.Output[str]:
+        """The whole manifest as JSON text: the primary's root component carries it for the policy pack.
+
+        Text, not a dict: the SDK serializes a string as one value, where the dict was walked leaf by leaf on
+        registration, on registered outputs and by the engine's recording; the pack decodes it once per request.
+        """
+        return self._held.apply(lambda held: json.dumps(held.value, sort_keys=True))
 
     def _require_manifest(self, value: Any) -> dict[str, Any]:
         if pulumi.runtime.is_dry_run() and value is None:
@@ -68,4 +99,4 @@ class Peer:
                 cur = cur[key]
             return cur
 
-        return self.manifest.apply(dig)
+        return self._held.apply(lambda held: dig(held.value))

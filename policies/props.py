@@ -132,10 +132,7 @@ def is_unknown(value: Any) -> bool:
 def root_props(resources: Sequence[Any]) -> dict[str, Any] | None:
     """The root component's plain props (declaration, regions, manifest, peer manifest), or None without one."""
     root = next((r for r in resources if r.resource_type == ROOT), None)
-    if root is None:
-        return None
-    found = root_context([root])
-    return found[1] if found is not None else plain(root.props)
+    return root_plain(root) if root is not None else None
 
 
 def of_type(resources: Sequence[Any], token: str) -> list[tuple[Any, dict[str, Any]]]:
@@ -203,21 +200,45 @@ _ROOT_MEMO: tuple[Any, Any] = (None, None)
 """The last root props object read and its (plain props, pair): one slot, replaced as one tuple."""
 
 
-def root_context(resources: Any) -> tuple[Any, dict[str, Any], Pair] | None:
-    """The half's root component, its props as plain values and the pair they declare; None without them.
+def root_plain(root: Any) -> dict[str, Any]:
+    """The root component's props as plain values, the peer's manifest decoded (read once per request).
 
     Why remembered: some thirty stack policies start here, and the root carries both halves' manifests. The
     pack decodes a message once (`decode_once`), so every policy of a request sees the very same props object;
-    it is read once and the plain copy and pair are shared, read-only, by the policies of that request.
+    it is read once and the plain copy is shared, read-only, by the policies of that request. `peerManifest`
+    arrives as JSON text (`Peer.manifest_json` says why); a mapping is taken as it is.
     """
+    return _root_read(root)[0]
+
+
+def _root_read(root: Any) -> tuple[dict[str, Any], Pair | None]:
     global _ROOT_MEMO
-    root = next((r for r in resources if r.resource_type == ROOT), None)
-    if root is None:
-        return None
     seen, found = _ROOT_MEMO
     if seen is not root.props:
         props = plain(root.props)
+        peer = props.get("peerManifest")
+        if isinstance(peer, str) and peer is not UNKNOWN:
+            try:
+                props["peerManifest"] = plain(json.loads(peer))  # numbers as the wire gives them (512, not 512.0)
+            except ValueError:
+                props["peerManifest"] = None  # not a manifest: judged as a missing one
         found = (props, pair_from_root(props))
         _ROOT_MEMO = (root.props, found)
-    props, pair = found
+    return found
+
+
+def peer_manifest(props: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The root's `peerManifest` ({} without one); unknown in a preview raises as the SDK's proxy would."""
+    peer = props.get("peerManifest")
+    if peer is UNKNOWN:
+        raise UnknownValueError(_sdk_proxy.UNKNOWN_OBJECT_VALUE, ["peerManifest"])
+    return peer if isinstance(peer, Mapping) else {}
+
+
+def root_context(resources: Any) -> tuple[Any, dict[str, Any], Pair] | None:
+    """The half's root component, its props as plain values and the pair they declare; None without them."""
+    root = next((r for r in resources if r.resource_type == ROOT), None)
+    if root is None:
+        return None
+    props, pair = _root_read(root)
     return None if pair is None else (root, props, pair)

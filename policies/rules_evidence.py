@@ -58,7 +58,7 @@ def validate_dashboard_pair(args: StackValidationArgs, report_violation: ReportV
     root = next((r for r in args.resources if r.resource_type == P.ROOT), None)
     if root is None:
         return
-    props = P.plain(root.props)
+    props = P.root_plain(root)
     pair = P.pair_from_root(props)
     if pair is None or not pair.shared.dashboard:
         return
@@ -121,7 +121,7 @@ def validate_resilience_hub(args: StackValidationArgs, report_violation: ReportV
     root = next((r for r in args.resources if r.resource_type == P.ROOT), None)
     if root is None:
         return
-    pair = P.pair_from_root(P.plain(root.props))
+    pair = P.pair_from_root(P.root_plain(root))
     if pair is None:
         return
     found = {t: P.of_type(args.resources, t) for t in (RH_SYSTEM, RH_POLICY, RH_SERVICE, RH_INPUT_SOURCE)}

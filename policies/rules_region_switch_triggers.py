@@ -38,7 +38,7 @@ def _context(args: StackValidationArgs) -> tuple[Any, dict[str, Any], list[tuple
     root = next((r for r in args.resources if r.resource_type == P.ROOT), None)
     if root is None:
         return None
-    props = P.plain(root.props)
+    props = P.root_plain(root)
     if P.dig(props, "declaration.routing.mode") != "region-switch":
         return None
     return root, props, P.of_type(args.resources, PLAN)

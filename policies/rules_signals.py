@@ -30,7 +30,7 @@ from pulumi_policy import (
 from regionpair.components.cdn_model import bucket_regional_domain, cdn_of
 from regionpair.components.declaration import Role
 from regionpair.components.signals_plan import composite_alarm_name, plan_alarms
-from regionpair.policies.props import pair_from_root
+from regionpair.policies.props import pair_from_root, peer_manifest, root_plain
 
 ROOT_TYPE = "regionpair:index:RegionPairHalf"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -67,7 +67,7 @@ def validate_failover_signals(args: StackValidationArgs, report_violation: Repor
     root = _root(args.resources)
     if root is None:
         return
-    pair = pair_from_root(root.props)
+    pair = pair_from_root(root_plain(root))
     if pair is None or pair.shared.signals is None:
         return
     role, region = pair.this_role, pair.this.region
@@ -124,7 +124,7 @@ def validate_failover_signals(args: StackValidationArgs, report_violation: Repor
                 )
 
     if role is Role.PRIMARY and members:
-        peer_signals = ((root.props.get("peerManifest") or {}).get("signals")) or {}
+        peer_signals = peer_manifest(root_plain(root)).get("signals") or {}
         composite = peer_signals.get("composite") or {}
         want = composite_alarm_name(pair, Role.SECONDARY)
         if composite.get("name") != want or composite.get("region") != pair.secondary.region:
@@ -144,7 +144,7 @@ def _declared_halves(resources: list[PolicyResource]) -> dict[str, tuple[str, Ro
     and may be the user's own (`bucketNames`), so only the declaration says which two buckets are one pair.
     """
     root = _root(resources)
-    pair = pair_from_root(root.props) if root is not None else None
+    pair = pair_from_root(root_plain(root)) if root is not None else None
     if pair is None:
         return {}
     return {
@@ -216,13 +216,13 @@ def validate_read_path(args: StackValidationArgs, report_violation: ReportViolat
     root = _root(args.resources)
     if root is None:
         return
-    pair = pair_from_root(root.props)
+    pair = pair_from_root(root_plain(root))
     cdn = cdn_of(pair) if pair else None
     if pair is None or cdn is None:
         return
     want = {role: bucket_regional_domain(pair, cdn.bucket, role) for role in Role}
     if pair.this_role is Role.PRIMARY:
-        group = (((root.props.get("peerManifest") or {}).get("cdn")) or {}).get("originGroup") or {}
+        group = (peer_manifest(root_plain(root)).get("cdn") or {}).get("originGroup") or {}
         if group.get("primary") != want[Role.PRIMARY] or group.get("secondary") != want[Role.SECONDARY]:
             report_violation(
                 f"pair.yaml cdn declares a read path over {cdn.bucket}, but the secondary's parity manifest has "

@@ -212,15 +212,21 @@ def _drop_repeated(reports: list[StackReport]) -> None:
     primary.diagnostics = kept
 
 
-def _leaves(value: Any) -> Iterator[str]:
+def _leaves(value: Any, *, documents: bool = False) -> Iterator[str]:
+    # documents: also the leaves of a JSON object given as one string (the primary's `peerManifest` input).
     if isinstance(value, dict):
         for v in value.values():
-            yield from _leaves(v)
+            yield from _leaves(v, documents=documents)
     elif isinstance(value, (list, tuple)):
         for v in value:
-            yield from _leaves(v)
+            yield from _leaves(v, documents=documents)
     elif isinstance(value, str):
         yield value
+        if documents and value.startswith("{"):
+            try:
+                yield from _leaves(json.loads(value))
+            except ValueError:
+                pass
 
 
 def invented_values(run: StackRun) -> list[str]:
@@ -231,7 +237,7 @@ def invented_values(run: StackRun) -> list[str]:
     """
     found: set[str] = set()
     for r in run.resources:
-        given = set(_leaves(r.inputs))
+        given = set(_leaves(r.inputs, documents=True))
         found.update(v for v in _leaves(r.outputs) if v not in given and len(v) >= 8 and any(c.isdigit() for c in v))
     return sorted(found)
 

@@ -25,6 +25,7 @@ from regionpair.components.declaration import DeclarationError
 from regionpair.mockcloud import CloudMocks, ConstraintViolation
 from regionpair.simulate import Recorded, StackRun, simulate_stack
 from tests.conftest import ROOT, PairCopy
+from tests.peer_manifest import edit_peer
 
 VARIANT = ROOT / "docs" / "examples" / "pair-global-endpoint.yaml"
 IDENTITY = "aws:sesv2/emailIdentity:EmailIdentity"
@@ -289,7 +290,7 @@ def test_a_deployed_secondary_without_the_sets_is_caught(runs, packs, deployed, 
     primary = copy.deepcopy(runs[("primary", preview)])
     root = primary.one("regionpair:index:RegionPairHalf")
     for props in (root.inputs, root.outputs):
-        props["peerManifest"]["email"]["configurationSets"] = []
+        edit_peer(props, lambda m: m["email"].update(configurationSets=[]))
     caught = [d.message for d in judged(packs[preview], primary) if d.policy == PARITY]
     assert any("the deployed secondary (us-west-2) has configuration sets []" in m for m in caught), caught
 

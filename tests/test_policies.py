@@ -15,6 +15,7 @@ import pytest
 from regionpair.analyzer import Diagnostic, PolicyPackProcess
 from regionpair.mockcloud import CloudMocks
 from regionpair.simulate import PairRun, StackRun, simulate_pair, simulate_stack
+from tests.peer_manifest import edit_peer
 
 PENDING = "sms-number-pending"
 
@@ -65,7 +66,11 @@ def _in(key: str, change: Callable[[dict], None]) -> Callable[[dict], None]:
 
 
 def _peer(change: Callable[[dict], None]) -> Callable[[dict], None]:
-    return _in("peerManifest", change)
+    def apply(props: dict) -> None:
+        if "peerManifest" in props:
+            edit_peer(props, change)
+
+    return apply
 
 
 def _own(change: Callable[[dict], None]) -> Callable[[dict], None]:
@@ -255,8 +260,11 @@ def test_long_ttl_on_a_non_alias_failover_record_is_caught_and_configurable(pack
 
 def test_missing_mail_from_in_the_standby_is_caught(pack, primary):
     def no_mail_from(outputs: dict) -> None:
-        for domain in outputs["peerManifest"]["email"]["domains"]:
-            domain["mailFrom"] = None
+        def change(manifest: dict) -> None:
+            for domain in manifest["email"]["domains"]:
+                domain["mailFrom"] = None
+
+        edit_peer(outputs, change)
 
     broken = edited(primary, ROOT, "", no_mail_from, where="outputs")
     root = broken.one(ROOT)

@@ -30,6 +30,7 @@ from regionpair.policies.rules_signals import (
     validate_read_path,
 )
 from regionpair.simulate import Recorded, StackRun
+from tests.peer_manifest import edit_peer
 
 DISTRIBUTION = "aws:cloudfront/distribution:Distribution"
 
@@ -143,7 +144,7 @@ def test_primary_catches_a_secondary_without_composite(primary: StackRun) -> Non
     root = root_urn(primary.resources)
     found = violations(
         validate_failover_signals,
-        stack_args(primary.resources, lambda p: p[root]["peerManifest"]["signals"].update(composite=None)),
+        stack_args(primary.resources, lambda p: edit_peer(p[root], lambda m: m["signals"].update(composite=None))),
     )
     assert len(found) == 1, found
     message, urn = found[0]
@@ -166,7 +167,7 @@ def cdn_runs(pair_copy, secondary: StackRun, primary: StackRun):
                 r = copy.deepcopy(r)
                 r.inputs["declaration"]["cdn"] = dict(CDN)
                 if peer_cdn is not None:
-                    r.inputs["peerManifest"]["cdn"] = peer_cdn
+                    edit_peer(r.inputs, lambda m: m.update(cdn=peer_cdn))
             out.append(r)
         return out + extra
 
@@ -205,7 +206,7 @@ def test_missing_declared_failover_code_is_caught(cdn_runs) -> None:
 def test_primary_catches_secondary_without_read_path(cdn_runs) -> None:
     _, pri = cdn_runs
     root = root_urn(pri)
-    found = violations(validate_read_path, stack_args(pri, lambda p: p[root]["peerManifest"].pop("cdn")))
+    found = violations(validate_read_path, stack_args(pri, lambda p: edit_peer(p[root], lambda m: m.pop("cdn"))))
     assert len(found) == 1, found
     assert found[0][1] == root
     assert "the secondary owns the distribution" in found[0][0]
