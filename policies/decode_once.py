@@ -8,7 +8,8 @@ and the end of `regionpair check`'s critical path (the primary's AnalyzeStack), 
 `pulumi preview --policy-pack` on a real account.
 
 How: the three SDK functions the servicer calls are wrapped in its module (`pulumi_policy.policy`), nothing else
-changes. A message is recognised by its wire bytes (equal bytes, equal values); the decoded and proxied value of
+changes. A message is recognised as the same object (within a request), else by its wire bytes (equal bytes,
+equal values); the decoded and proxied value of
 an identical message is handed out again, so the policies of one request read the same (read-only) objects
 instead of 39 equal copies. The SDK's objects themselves are unchanged: its proxies still raise on unknowns, and
 the remediation path (secrets proxied) is not memoized. Policies read props and never write them (a write
@@ -55,6 +56,9 @@ class _JsonFormat:
 
     def __init__(self) -> None:
         self.memo = _Memo()
+        self.seen = _Memo()
+        """The very message objects already decoded (kept alive, so an id is not reused): the SDK reads the same
+        request's resources once per stack policy, and protobuf hands out the same object each time."""
 
     def __getattr__(self, name: str) -> Any:
         return getattr(json_format, name)
@@ -62,11 +66,15 @@ class _JsonFormat:
     def MessageToDict(self, message: Any, *args: Any, **kwargs: Any) -> Any:  # protobuf's name, as the SDK calls it
         if args or kwargs or not isinstance(message, struct_pb2.Struct):
             return json_format.MessageToDict(message, *args, **kwargs)
+        same = self.seen.get(id(message))
+        if same is not None and same[0] is message:
+            return same[1]
         key = message.SerializeToString()
         found = self.memo.get(key)
         if found is None:
             found = json_format.MessageToDict(message)
             self.memo.put(key, found)
+        self.seen.put(id(message), (message, found))
         return found
 
 
