@@ -217,7 +217,7 @@ def _root_read(root: Any) -> tuple[dict[str, Any], Pair | None]:
     if seen is not root.props:
         props = plain(root.props)
         peer = props.get("peerManifest")
-        if isinstance(peer, str) and peer is not UNKNOWN:
+        if isinstance(peer, str):  # JSON text (an unknown one is UNKNOWN, not a str)
             try:
                 props["peerManifest"] = plain(json.loads(peer))  # numbers as the wire gives them (512, not 512.0)
             except ValueError:

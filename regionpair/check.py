@@ -31,7 +31,7 @@ from regionpair.analyzer import (
     PendingAnalysis,
     PolicyPackProcess,
     load_policy_config,
-)  # fmt: skip
+)
 from regionpair.components.declaration import DeclarationError
 from regionpair.components.loader import load_pair
 from regionpair.components.stacks import project_name, select_pair, stack_file_config
