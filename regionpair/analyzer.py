@@ -158,9 +158,8 @@ class PolicyPackProcess:
     def analyze_later(self, resource: Recorded) -> PendingAnalysis:
         """Send Analyze for one resource now and collect its answer later.
 
-        Why: the engine analyzes each resource as it registers, while the program goes on. Waiting for each
-        answer in turn left the check behind the program (each answer waits for this process's GIL), so the
-        stack analysis began late; requests in flight are answered by the pack as fast as it can.
+        Why: requests in flight are answered by the pack as fast as it can judge them; one blocking call at a
+        time waited for a round trip (and this process's interpreter lock) per resource.
         """
         assert self.stub is not None
         request = analyzer_pb2.AnalyzeRequest(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -36,7 +35,7 @@ from regionpair.components.declaration import DeclarationError
 from regionpair.components.loader import load_pair
 from regionpair.components.stacks import project_name, select_pair, stack_file_config
 from regionpair.mockcloud import CloudMocks
-from regionpair.simulate import Recorded, StackRun, simulate_stack
+from regionpair.simulate import StackRun, simulate_stack
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 PACK_STACK = "check"
@@ -104,12 +103,12 @@ def run_check(
                         active_numbers=active_numbers)  # fmt: skip
     with PolicyPackProcess(PACK_STACK, preview=preview, wait=False) as pack, ThreadPoolExecutor(1) as worker:
         # The worker configures the pack (waiting for it to load while the first program runs), then runs each
-        # stack's analysis in order; Analyze requests go out from here as resources register.
+        # stack's analysis in order, the secondary's on the pack's core while the primary's program runs here.
         started = worker.submit(lambda: _configure(pack, policy_config or {}))
         analyses: dict[str, Future[StackReport]] = {}
 
-        def analyze(run: StackRun, streamed: list[PendingAnalysis]) -> StackReport:
-            diagnostics = [d for pending in streamed for d in pending.result()]
+        def analyze(run: StackRun, pending: list[PendingAnalysis]) -> StackReport:
+            diagnostics = [d for p in pending for d in p.result()]
             diagnostics += pack.analyze_stack(run.resources)
             return StackReport(
                 run.stack, len(run.resources), diagnostics, role=pair.role_of(run.stack).value,
@@ -118,17 +117,20 @@ def run_check(
 
         deployed: dict[str, Any] | None = dict(peer_outputs) if peer_outputs is not None else None
         for stack in order:
-            stream = _Stream(pack, started)
             if stack == pair.secondary:
-                run = run_stack(stack, preview=preview, on_register=stream)
+                run = run_stack(stack, preview=preview)
                 if deployed is None and not preview:
                     deployed = run.outputs
             else:
                 if deployed is None:
                     deployed = run_stack(pair.secondary).outputs
-                peers = {pair.secondary: deployed}
-                run = run_stack(stack, peer_outputs=peers, preview=preview, on_register=stream)
-            analyses[stack] = worker.submit(analyze, run, stream.flush())
+                run = run_stack(stack, peer_outputs={pair.secondary: deployed}, preview=preview)
+            started.result()  # the pack's own start-up error, if any, before any analysis
+            # Analyze for every resource, sent together once the program has run, not one by one as it registers:
+            # each answer wakes a thread here that needs the interpreter lock, and answers arriving while the
+            # program ran slowed it by more than the pack took to judge them all (bench/bench_check.py).
+            pending = [pack.analyze_later(r) for r in run.resources]
+            analyses[stack] = worker.submit(analyze, run, pending)
         policies = started.result()  # the pack's own start-up error, if any, before any analysis result
         reports = [analyses[stack].result() for stack in order]
     declared = "\n".join(p.read_text() for p in sorted(config_dir.glob("*.yaml")))
@@ -137,36 +139,6 @@ def run_check(
         report.simulated = [v for v in report.simulated if v not in declared]  # written by the user: real
     _drop_repeated(reports)
     return reports
-
-
-class _Stream:
-    """Each resource analyzed as it registers, as the engine does: the pack judges it while the program goes on.
-
-    Registrations before the pack is configured wait here and go out with the first one after.
-    """
-
-    def __init__(self, pack: PolicyPackProcess, started: Future[dict[str, str]]) -> None:
-        self.pack, self.started = pack, started
-        self.lock = threading.Lock()
-        self.waiting: list[Recorded] = []
-        self.sent: list[PendingAnalysis] = []
-
-    def __call__(self, resource: Recorded) -> None:
-        with self.lock:
-            self.waiting.append(resource)
-            if self.started.done() and self.started.exception() is None:
-                self._send()
-
-    def flush(self) -> list[PendingAnalysis]:
-        """Send what waits (once the pack is configured; its start-up error raises here) and return all sent."""
-        self.started.result()
-        with self.lock:
-            self._send()
-            return self.sent
-
-    def _send(self) -> None:
-        self.sent += [self.pack.analyze_later(r) for r in self.waiting]
-        self.waiting.clear()
 
 
 def _run_stack(

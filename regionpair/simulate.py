@@ -11,7 +11,7 @@ import json
 import os
 import runpy
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,12 +89,10 @@ class StackRun:
 class RecordingMonitor(pmocks.MockMonitor):
     """MockMonitor that keeps the registration fields tests and policies need."""
 
-    def __init__(self, mocks: pmocks.Mocks, on_register: Callable[[Recorded], None] | None = None) -> None:
+    def __init__(self, mocks: pmocks.Mocks) -> None:
         super().__init__(mocks)
         self.recorded: dict[str, Recorded] = {}
         self.stack_outputs: dict[str, Any] = {}
-        self.on_register = on_register
-        """Called with each registration as it happens, as the engine calls the analyzer's `Analyze` per step."""
 
     def RegisterResource(self, request: Any) -> Any:
         """Register through the mock, then keep the fields `Mocks.new_resource` does not see."""
@@ -121,8 +119,6 @@ class RecordingMonitor(pmocks.MockMonitor):
             inputs=_plain(inputs),
             outputs=_plain(reg.state if reg else {}),
         )
-        if self.on_register is not None:
-            self.on_register(self.recorded[response.urn])
         return response
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
@@ -208,7 +204,6 @@ def simulate_stack(
     peer_outputs: dict[str, dict[str, Any]] | None = None,
     preview: bool = False,
     mocks: CloudMocks | None = None,
-    on_register: Callable[[Recorded], None] | None = None,
     program: Path | None = None,
     project: str | None = None,
 ) -> StackRun:
@@ -226,7 +221,7 @@ def simulate_stack(
     config_dir = (config_dir or (main.parent if program is not None else PROGRAM_DIR)).resolve()
     cfg = stack_config(config_dir, stack) if config is None else dict(config)
     mocks = mocks or CloudMocks(peer_outputs=peer_outputs or {}, preview=preview)
-    monitor = RecordingMonitor(mocks, on_register)
+    monitor = RecordingMonitor(mocks)
     log = _EngineLog()
 
     psettings.configure(psettings.Settings(project=project, stack=stack))  # drop the previous run's state
