@@ -13,6 +13,7 @@ tag that says "this half" in each half is the same value. A value naming the *wr
 from __future__ import annotations
 
 import fnmatch
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -126,8 +127,12 @@ OWNED: tuple[Owned, ...] = (
 """Resources only one half owns (type pattern, logical-name pattern, owner, reason, declarations it holds for)."""
 
 
+@functools.cache
 def exempt(token: str, path: str, name: str = "") -> str | None:
-    """The reason `path` of a `token` resource may differ per region, or None when it must be equal."""
+    """The reason `path` of a `token` resource may differ per region, or None when it must be equal.
+
+    Remembered: a function of the tables above, asked for every input path of every paired resource.
+    """
     for key, table in PER_REGION.items():
         kind, _, pattern_name = key.partition(" ")
         if kind not in (ANY, token) or (pattern_name and not fnmatch.fnmatchcase(name, pattern_name)):

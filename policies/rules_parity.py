@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,11 +181,13 @@ def _ids(pairs: list[tuple[tuple[str, str], Entry | None, Entry | None]]) -> tup
     return mine, theirs
 
 
-def _substitute(value: Any, ids: dict[str, str]) -> Any:
+def _substituter(ids: dict[str, str]) -> Callable[[Any], Any]:
+    """`value` with each id (ARN, URN, generated id) replaced by its placeholder; the pattern built once."""
     if not ids:
-        return value
+        return lambda value: value
     pattern = re.compile("(?<![A-Za-z0-9_-])(" + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
                          + ")(?![A-Za-z0-9_])")  # fmt: skip
+
     def sub(v: Any) -> Any:
         if isinstance(v, str):
             return pattern.sub(lambda m: ids[m.group(1)], v)
@@ -194,7 +196,8 @@ def _substitute(value: Any, ids: dict[str, str]) -> Any:
         if isinstance(v, list):
             return [sub(x) for x in v]
         return v
-    return sub(value)
+
+    return sub
 
 
 def compare(
@@ -216,6 +219,7 @@ def compare(
             mine[key] = Entry(e.type, e.name, e.inputs, e.urn, built[(e.type, e.name)].id)
     pairs = [(k, mine.get(k), theirs.get(k)) for k in sorted(set(mine) | set(theirs))]
     my_ids, their_ids = _ids(pairs)
+    mine_sub, theirs_sub = _substituter(my_ids), _substituter(their_ids)
     out: list[Difference] = []
     for key, a, b in pairs:
         token, name = key
@@ -235,8 +239,8 @@ def compare(
         # placeholders would read: only a path where the raw values differ too is a difference.
         raw = {h.text(p) for p, _, _ in differences(token, have, dict(b.inputs), "", name)
                for h in (own_half, peer_half)}
-        x = own_half.value(_substitute(have, my_ids))
-        y = peer_half.value(_substitute(dict(b.inputs), their_ids))
+        x = own_half.value(mine_sub(have))
+        y = peer_half.value(theirs_sub(dict(b.inputs)))
         for path, u, v in differences(token, x, y, "", name):
             if not path.startswith("__") and path in raw:
                 out.append(Difference(token, name, path, u, v, a.urn, b.urn))
