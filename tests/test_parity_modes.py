@@ -1,6 +1,6 @@
 """Every routing mode x strategy the declaration accepts passes `regionpair check`, in preview and in update.
 
-Driven through the pack as `regionpair check` drives it (the analyzer protocol, streamed per resource, then the
+Driven through the pack as `regionpair check` drives it (the analyzer protocol, Analyze per resource, then the
 stack): the secondary first, the primary reading the secondary as deployed. A mode that fails here would fail
 `make check` for a user who picks it: latency mode once did, because the pack did not observe its endpoint
 health check and reported the half's claim of one as a gap.
