@@ -9,12 +9,11 @@ and the end of `regionpair check`'s critical path (the primary's AnalyzeStack), 
 
 How: the three SDK functions the servicer calls are wrapped in its module (`pulumi_policy.policy`), nothing else
 changes. A message is recognised as the same object (within a request), else by its wire bytes (equal bytes,
-equal values); the decoded and proxied value of
-an identical message is handed out again, so the policies of one request read the same (read-only) objects
-instead of 39 equal copies. The SDK's objects themselves are unchanged: its proxies still raise on unknowns, and
-the remediation path (secrets proxied) is not memoized. Policies read props and never write them (a write
-through the SDK's proxy would be seen by the policies after it in the same request); the memo keeps the last
-`MEMO_SIZE` messages.
+equal values); the decoded and proxied value of an identical message is handed out again, so the policies of one
+request read the same (read-only) objects instead of 39 equal copies. The SDK's objects themselves are unchanged:
+its proxies still raise on unknowns, and the remediation path (secrets proxied) is not memoized. Policies read
+props and never write them (a write through the SDK's proxy would be seen by the policies after it in the same
+request); the memo keeps the last `MEMO_SIZE` messages.
 """
 
 from __future__ import annotations

@@ -211,6 +211,11 @@ def root_plain(root: Any) -> dict[str, Any]:
     return _root_read(root)[0]
 
 
+def root_pair(root: Any) -> Pair | None:
+    """The pair the root component declares (None without its declaration), read once per request as above."""
+    return _root_read(root)[1]
+
+
 def _root_read(root: Any) -> tuple[dict[str, Any], Pair | None]:
     global _ROOT_MEMO
     seen, found = _ROOT_MEMO

@@ -58,8 +58,7 @@ def validate_dashboard_pair(args: StackValidationArgs, report_violation: ReportV
     root = next((r for r in args.resources if r.resource_type == P.ROOT), None)
     if root is None:
         return
-    props = P.root_plain(root)
-    pair = P.pair_from_root(props)
+    props, pair = P.root_plain(root), P.root_pair(root)
     if pair is None or not pair.shared.dashboard:
         return
     role, region = pair.this_role, pair.this.region
@@ -121,7 +120,7 @@ def validate_resilience_hub(args: StackValidationArgs, report_violation: ReportV
     root = next((r for r in args.resources if r.resource_type == P.ROOT), None)
     if root is None:
         return
-    pair = P.pair_from_root(P.root_plain(root))
+    pair = P.root_pair(root)
     if pair is None:
         return
     found = {t: P.of_type(args.resources, t) for t in (RH_SYSTEM, RH_POLICY, RH_SERVICE, RH_INPUT_SOURCE)}

@@ -57,7 +57,7 @@ def validate_triggers_on_composites(args: StackValidationArgs, report_violation:
     if found is None:
         return
     root, props, plans = found
-    pair = P.pair_from_root(props)
+    pair = P.root_pair(root)
     if pair is None:
         return
     want = plan_triggers(pair)

@@ -30,7 +30,7 @@ from pulumi_policy import (
 from regionpair.components.cdn_model import bucket_regional_domain, cdn_of
 from regionpair.components.declaration import Role
 from regionpair.components.signals_plan import composite_alarm_name, plan_alarms
-from regionpair.policies.props import pair_from_root, peer_manifest, root_plain
+from regionpair.policies.props import peer_manifest, root_pair, root_plain
 
 ROOT_TYPE = "regionpair:index:RegionPairHalf"
 METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -67,7 +67,7 @@ def validate_failover_signals(args: StackValidationArgs, report_violation: Repor
     root = _root(args.resources)
     if root is None:
         return
-    pair = pair_from_root(root_plain(root))
+    pair = root_pair(root)
     if pair is None or pair.shared.signals is None:
         return
     role, region = pair.this_role, pair.this.region
@@ -144,7 +144,7 @@ def _declared_halves(resources: list[PolicyResource]) -> dict[str, tuple[str, Ro
     and may be the user's own (`bucketNames`), so only the declaration says which two buckets are one pair.
     """
     root = _root(resources)
-    pair = pair_from_root(root_plain(root)) if root is not None else None
+    pair = root_pair(root) if root is not None else None
     if pair is None:
         return {}
     return {
@@ -216,7 +216,7 @@ def validate_read_path(args: StackValidationArgs, report_violation: ReportViolat
     root = _root(args.resources)
     if root is None:
         return
-    pair = pair_from_root(root_plain(root))
+    pair = root_pair(root)
     cdn = cdn_of(pair) if pair else None
     if pair is None or cdn is None:
         return

@@ -131,7 +131,7 @@ def run_check(
             # program ran slowed it by more than the pack took to judge them all (bench/bench_check.py).
             pending = [pack.analyze_later(r) for r in run.resources]
             analyses[stack] = worker.submit(analyze, run, pending)
-        policies = started.result()  # the pack's own start-up error, if any, before any analysis result
+        policies = started.result()
         reports = [analyses[stack].result() for stack in order]
     declared = "\n".join(p.read_text() for p in sorted(config_dir.glob("*.yaml")))
     for report in reports:
